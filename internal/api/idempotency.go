@@ -1,0 +1,142 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/porticohq/portico/internal/billing"
+	"github.com/porticohq/portico/internal/stripewire"
+)
+
+// IdempotencyWindow is how long a stored response is replayed: Stripe
+// prunes keys once they are at least 24 hours old.
+const IdempotencyWindow = 24 * time.Hour
+
+// MaxIdempotencyKeyLen is Stripe's limit on key length.
+const MaxIdempotencyKeyLen = 255
+
+// inflight holds the Idempotency-Keys of requests being executed, so a
+// concurrent request with the same key is refused with 409 instead of
+// running twice.
+type inflight struct {
+	mu   sync.Mutex
+	keys map[string]struct{}
+}
+
+func newInflight() *inflight { return &inflight{keys: map[string]struct{}{}} }
+
+func (f *inflight) claim(key string) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if _, busy := f.keys[key]; busy {
+		return false
+	}
+	f.keys[key] = struct{}{}
+	return true
+}
+
+func (f *inflight) release(key string) {
+	f.mu.Lock()
+	delete(f.keys, key)
+	f.mu.Unlock()
+}
+
+// fingerprint identifies a request's endpoint and parameters: a replay must
+// match the first request on both.
+func fingerprint(pairs []stripewire.Pair) string {
+	sum := sha256.Sum256([]byte(stripewire.Encode(pairs)))
+	return hex.EncodeToString(sum[:])
+}
+
+// serveIdempotent runs a POST or DELETE carrying an Idempotency-Key: the
+// first response (success, or an error that happened after the parameters
+// were validated) is stored in the same transaction as the change and
+// replayed for retries with the same key and parameters.
+func (a *API) serveIdempotent(w http.ResponseWriter, r *http.Request, key string, pairs []stripewire.Pair, exp stripewire.Expand, run Run) {
+	ctx := r.Context()
+	if len(key) > MaxIdempotencyKeyLen {
+		stripewire.WriteError(w, billing.Invalid("", "idempotency_key_too_long", "Idempotency-Key is too long: at most %d characters.", MaxIdempotencyKeyLen))
+		return
+	}
+	scope := boolKey(billing.LivemodeFrom(ctx)) + key
+	if !a.inflight.claim(scope) {
+		stripewire.WriteError(w, &billing.Error{Kind: billing.KindConflict, Type: billing.TypeIdempotency, Code: "idempotency_key_in_use",
+			Message: "There is currently another in-progress request using this Idempotency-Key. Please try again later."})
+		return
+	}
+	defer a.inflight.release(scope)
+
+	w.Header().Set("Idempotency-Key", key)
+	fp := fingerprint(pairs)
+	route := r.Method + " " + r.URL.Path
+	prev, err := a.svc.IdempotentResponse(ctx, key)
+	switch {
+	case err == nil && a.clock.Now().Sub(time.Unix(prev.Created, 0)) < IdempotencyWindow:
+		if prev.Method+" "+prev.Path != route {
+			stripewire.WriteError(w, &billing.Error{Kind: billing.KindInvalid, Type: billing.TypeIdempotency, Code: "idempotency_key_in_use",
+				Message: "Keys for idempotent requests can only be used for the same endpoint they were first used for ('" +
+					prev.Method + " " + prev.Path + "' vs '" + route + "'). Try using a key other than '" + key + "' if you meant to execute a different request."})
+			return
+		}
+		if prev.Fingerprint != fp {
+			stripewire.WriteError(w, &billing.Error{Kind: billing.KindInvalid, Type: billing.TypeIdempotency,
+				Message: "Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '" + key + "' if you meant to execute a different request."})
+			return
+		}
+		w.Header().Set("Idempotent-Replayed", "true")
+		stripewire.WriteJSON(w, prev.Status, prev.Body)
+		return
+	case err == nil, errors.Is(err, billing.ErrNotFound):
+		// First use of the key (or an expired one): run the request.
+	default:
+		stripewire.WriteError(w, a.clientError(ctx, err))
+		return
+	}
+
+	record := func(ctx context.Context, status int, body []byte) error {
+		return a.svc.SaveIdempotentResponse(ctx, &billing.IdempotentResponse{
+			Key: key, Method: r.Method, Path: r.URL.Path, Fingerprint: fp, Status: status, Body: body,
+		})
+	}
+	status, body := a.execute(ctx, true, exp, run, record)
+	if status != http.StatusOK && storableStatus(status) {
+		// The change was rolled back; the error is what a retry must see.
+		if err := a.svc.Atomic(ctx, func(ctx context.Context) error { return record(ctx, status, body) }); err != nil {
+			a.log.Error("storing idempotent error response", "request_id", RequestID(ctx), "error", err)
+		}
+	}
+	stripewire.WriteJSON(w, status, body)
+}
+
+// storableStatus tells which error responses are replayed: not conflicts or
+// rate limits, which the client should retry for real.
+func storableStatus(status int) bool {
+	return status != http.StatusConflict && status != http.StatusTooManyRequests
+}
+
+func boolKey(live bool) string {
+	if live {
+		return "live:"
+	}
+	return "test:"
+}
+
+// marshal encodes v as JSON without escaping HTML characters (Stripe sends
+// URLs with & as is).
+func marshal(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	b := buf.Bytes()
+	return b[:len(b)-1], nil
+}

@@ -1,0 +1,282 @@
+package sqlstore
+
+import (
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/porticohq/portico/internal/billing"
+)
+
+// docTable is a table that keeps one object per row as JSON in `data`, with
+// `seq` for newest-first order, `id`, `livemode`, `created`, a `deleted`
+// flag, and the extra columns in cols that lists filter on or that carry a
+// unique index.
+type docTable struct {
+	name string
+	noun string // for errors: "customer", "price"
+	cols []string
+}
+
+// cond is one SQL condition with its arguments.
+type cond struct {
+	sql  string
+	args []any
+}
+
+func eq(col string, v any) cond { return cond{col + " = ?", []any{v}} }
+
+func rangeConds(col string, r billing.Range) []cond {
+	var cs []cond
+	if r.GT != nil {
+		cs = append(cs, cond{col + " > ?", []any{*r.GT}})
+	}
+	if r.GTE != nil {
+		cs = append(cs, cond{col + " >= ?", []any{*r.GTE}})
+	}
+	if r.LT != nil {
+		cs = append(cs, cond{col + " < ?", []any{*r.LT}})
+	}
+	if r.LTE != nil {
+		cs = append(cs, cond{col + " <= ?", []any{*r.LTE}})
+	}
+	return cs
+}
+
+func inList(col string, vals []string) cond {
+	if len(vals) == 0 {
+		return cond{"1 = 0", nil}
+	}
+	args := make([]any, len(vals))
+	for i, v := range vals {
+		args[i] = v
+	}
+	return cond{col + " IN (" + strings.TrimSuffix(strings.Repeat("?, ", len(vals)), ", ") + ")", args}
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func (t *tx) wrap(err error) error {
+	if err == nil {
+		return nil
+	}
+	if t.db.dialect.isUnique(err) {
+		return fmt.Errorf("%w: %v", billing.ErrConflict, err)
+	}
+	return err
+}
+
+// insert adds a row; extra holds the values of tbl.cols in order.
+func (t *tx) insert(tbl *docTable, id string, created int64, obj any, extra ...any) error {
+	data, err := json.Marshal(obj)
+	if err != nil {
+		return err
+	}
+	cols := "id, livemode, created, data"
+	ph := "?, ?, ?, ?"
+	args := []any{id, boolInt(t.livemode), created, data}
+	for i, c := range tbl.cols {
+		cols += ", " + c
+		ph += ", ?"
+		args = append(args, extra[i])
+	}
+	_, err = t.q.ExecContext(t.ctx, "INSERT INTO "+tbl.name+" ("+cols+") VALUES ("+ph+")", args...)
+	return t.wrap(err)
+}
+
+// update rewrites a row's data and extra columns.
+func (t *tx) update(tbl *docTable, id string, obj any, extra ...any) error {
+	data, err := json.Marshal(obj)
+	if err != nil {
+		return err
+	}
+	set := "data = ?"
+	args := []any{data}
+	for i, c := range tbl.cols {
+		set += ", " + c + " = ?"
+		args = append(args, extra[i])
+	}
+	args = append(args, id, boolInt(t.livemode))
+	res, err := t.q.ExecContext(t.ctx, "UPDATE "+tbl.name+" SET "+set+" WHERE id = ? AND livemode = ? AND deleted = 0", args...)
+	if err != nil {
+		return t.wrap(err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return billing.ErrNotFound
+	}
+	return nil
+}
+
+// markDeleted flags a row deleted; getDoc and lists no longer see it
+// (unless asked to, for tombstones). Unique extra columns should be cleared
+// by the caller with update first when the value must become free again.
+func (t *tx) markDeleted(tbl *docTable, id string) error {
+	res, err := t.q.ExecContext(t.ctx, "UPDATE "+tbl.name+" SET deleted = 1 WHERE id = ? AND livemode = ? AND deleted = 0", id, boolInt(t.livemode))
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return billing.ErrNotFound
+	}
+	return nil
+}
+
+// getDoc loads the object with id into a new T. Deleted rows are not found
+// unless withDeleted.
+func getDoc[T any](t *tx, tbl *docTable, id string, withDeleted bool) (*T, error) {
+	q := "SELECT data FROM " + tbl.name + " WHERE id = ? AND livemode = ?"
+	if !withDeleted {
+		q += " AND deleted = 0"
+	}
+	var data []byte
+	err := t.q.QueryRowContext(t.ctx, q, id, boolInt(t.livemode)).Scan(&data)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, billing.ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	v := new(T)
+	if err := json.Unmarshal(data, v); err != nil {
+		return nil, fmt.Errorf("sqlstore: decode %s %s: %w", tbl.noun, id, err)
+	}
+	return v, nil
+}
+
+// getDocWhere loads the newest object matching conds.
+func getDocWhere[T any](t *tx, tbl *docTable, conds ...cond) (*T, error) {
+	where, args := t.where(conds)
+	var data []byte
+	err := t.q.QueryRowContext(t.ctx, "SELECT data FROM "+tbl.name+" WHERE "+where+" ORDER BY seq DESC LIMIT 1", args...).Scan(&data)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, billing.ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	v := new(T)
+	return v, json.Unmarshal(data, v)
+}
+
+func (t *tx) where(conds []cond) (string, []any) {
+	parts := []string{"livemode = ?", "deleted = 0"}
+	args := []any{boolInt(t.livemode)}
+	for _, c := range conds {
+		parts = append(parts, c.sql)
+		args = append(args, c.args...)
+	}
+	return strings.Join(parts, " AND "), args
+}
+
+// listDocs returns one page of objects matching conds, newest first.
+func listDocs[T any](t *tx, tbl *docTable, conds []cond, p billing.Page) (billing.List[*T], error) {
+	var out billing.List[*T]
+	limit := p.Limit
+	if limit <= 0 {
+		limit = 10
+	}
+	order := "DESC"
+	cursor := p.StartingAfter
+	param := "starting_after"
+	if p.EndingBefore != "" {
+		order, cursor, param = "ASC", p.EndingBefore, "ending_before"
+	}
+	if cursor != "" {
+		var seq int64
+		err := t.q.QueryRowContext(t.ctx, "SELECT seq FROM "+tbl.name+" WHERE id = ? AND livemode = ?", cursor, boolInt(t.livemode)).Scan(&seq)
+		if errors.Is(err, sql.ErrNoRows) {
+			return out, billing.NoSuchParam(param, tbl.noun, cursor)
+		}
+		if err != nil {
+			return out, err
+		}
+		op := "<"
+		if order == "ASC" {
+			op = ">"
+		}
+		conds = append(conds, cond{"seq " + op + " ?", []any{seq}})
+	}
+	where, args := t.where(conds)
+	args = append(args, limit+1)
+	rows, err := t.q.QueryContext(t.ctx, "SELECT data FROM "+tbl.name+" WHERE "+where+" ORDER BY seq "+order+" LIMIT ?", args...)
+	if err != nil {
+		return out, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var data []byte
+		if err := rows.Scan(&data); err != nil {
+			return out, err
+		}
+		if len(out.Data) == limit {
+			out.HasMore = true
+			break
+		}
+		v := new(T)
+		if err := json.Unmarshal(data, v); err != nil {
+			return out, fmt.Errorf("sqlstore: decode %s: %w", tbl.noun, err)
+		}
+		out.Data = append(out.Data, v)
+	}
+	if err := rows.Err(); err != nil {
+		return out, err
+	}
+	if order == "ASC" {
+		for i, j := 0, len(out.Data)-1; i < j; i, j = i+1, j-1 {
+			out.Data[i], out.Data[j] = out.Data[j], out.Data[i]
+		}
+	}
+	return out, nil
+}
+
+// scanDocs calls fn for every object matching conds, newest first, reading
+// in batches so memory stays bounded, until fn returns false.
+func scanDocs[T any](t *tx, tbl *docTable, conds []cond, fn func(*T) bool) error {
+	const batch = 500
+	var after int64 = -1
+	for {
+		cs := conds
+		if after >= 0 {
+			cs = append(cs[:len(cs):len(cs)], cond{"seq < ?", []any{after}})
+		}
+		where, args := t.where(cs)
+		args = append(args, batch)
+		rows, err := t.q.QueryContext(t.ctx, "SELECT seq, data FROM "+tbl.name+" WHERE "+where+" ORDER BY seq DESC LIMIT ?", args...)
+		if err != nil {
+			return err
+		}
+		var items []*T
+		for rows.Next() {
+			var data []byte
+			if err := rows.Scan(&after, &data); err != nil {
+				rows.Close()
+				return err
+			}
+			v := new(T)
+			if err := json.Unmarshal(data, v); err != nil {
+				rows.Close()
+				return fmt.Errorf("sqlstore: decode %s: %w", tbl.noun, err)
+			}
+			items = append(items, v)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, v := range items {
+			if !fn(v) {
+				return nil
+			}
+		}
+		if len(items) < batch {
+			return nil
+		}
+	}
+}

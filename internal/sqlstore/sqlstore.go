@@ -1,0 +1,179 @@
+// Package sqlstore is Portico's store on database/sql: SQLite, embedded, by
+// default (PostgreSQL comes with its own dialect files). It implements
+// billing.Store. Objects are kept as JSON next to the columns that lists
+// filter, order or keep unique; migrations are embedded per dialect and
+// recorded.
+//
+// On SQLite every write transaction goes through one writer goroutine that
+// commits the requests waiting at the same moment together (group commit):
+// each request runs inside its own SAVEPOINT, so a failing request rolls back
+// alone, and all of them are acknowledged only after the shared COMMIT is
+// durable (synchronous=FULL). Reads run concurrently on a pool of read-only
+// connections (WAL mode).
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"runtime"
+	"sort"
+	"strings"
+
+	"github.com/porticohq/portico/internal/billing"
+)
+
+//go:embed migrations
+var migrations embed.FS
+
+// DB is an open store.
+type DB struct {
+	dialect dialect
+	write   *sql.DB // SQLite: one connection, used only by the writer
+	read    *sql.DB // SQLite: read-only pool
+	clock   billing.Clock
+	writer  *writer
+	log     *slog.Logger
+}
+
+// Options tune Open.
+type Options struct {
+	Clock  billing.Clock // default: the wall clock
+	Logger *slog.Logger  // default: slog.Default()
+	// ReadConns is the size of the read pool (default: 2 × GOMAXPROCS).
+	ReadConns int
+}
+
+// Open opens the database named by dsn: "sqlite:PATH" (or a bare path), or
+// "sqlite::memory:" for a throwaway in-memory database. A postgres:// URL
+// is not supported yet. Open does not migrate; call Migrate.
+func Open(ctx context.Context, dsn string, opt Options) (*DB, error) {
+	if opt.Clock == nil {
+		opt.Clock = billing.WallClock{}
+	}
+	if opt.Logger == nil {
+		opt.Logger = slog.Default()
+	}
+	if opt.ReadConns <= 0 {
+		opt.ReadConns = 2 * runtime.GOMAXPROCS(0)
+	}
+	switch {
+	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
+		return nil, errors.New("sqlstore: PostgreSQL is not supported yet; use a sqlite: database")
+	case strings.HasPrefix(dsn, "sqlite:"):
+		dsn = strings.TrimPrefix(dsn, "sqlite:")
+	case strings.Contains(dsn, "://"):
+		return nil, fmt.Errorf("sqlstore: unknown database URL scheme in %q; use sqlite:PATH", redactDSN(dsn))
+	}
+	db, err := openSQLite(ctx, dsn, opt)
+	if err != nil {
+		return nil, err
+	}
+	db.writer = startWriter(db)
+	return db, nil
+}
+
+// redactDSN hides a password in a database URL before it is logged.
+func redactDSN(dsn string) string {
+	at := strings.LastIndex(dsn, "@")
+	scheme := strings.Index(dsn, "://")
+	if at < 0 || scheme < 0 || at < scheme {
+		return dsn
+	}
+	creds := dsn[scheme+3 : at]
+	if user, _, ok := strings.Cut(creds, ":"); ok {
+		return dsn[:scheme+3] + user + ":***" + dsn[at:]
+	}
+	return dsn
+}
+
+// Close stops the writer (finishing queued work) and closes the database.
+func (db *DB) Close() error {
+	db.writer.stop()
+	err1 := db.read.Close()
+	err2 := db.write.Close()
+	return errors.Join(err1, err2)
+}
+
+// Migrate applies the embedded migrations not yet recorded in
+// schema_migrations, each in its own transaction.
+func (db *DB) Migrate(ctx context.Context) error {
+	if _, err := db.write.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)`); err != nil {
+		return fmt.Errorf("sqlstore: create schema_migrations: %w", err)
+	}
+	dir := "migrations/" + db.dialect.name
+	entries, err := fs.ReadDir(migrations, dir)
+	if err != nil {
+		return fmt.Errorf("sqlstore: read migrations: %w", err)
+	}
+	names := make([]string, 0, len(entries))
+	for _, e := range entries {
+		if strings.HasSuffix(e.Name(), ".sql") {
+			names = append(names, e.Name())
+		}
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		version := strings.TrimSuffix(name, ".sql")
+		var n int
+		if err := db.write.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, version).Scan(&n); err != nil {
+			return fmt.Errorf("sqlstore: check migration %s: %w", version, err)
+		}
+		if n > 0 {
+			continue
+		}
+		body, err := fs.ReadFile(migrations, dir+"/"+name)
+		if err != nil {
+			return err
+		}
+		tx, err := db.write.BeginTx(ctx, nil)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("sqlstore: migration %s: %w", version, err)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`,
+			version, db.clock.Now().Unix()); err != nil {
+			tx.Rollback()
+			return err
+		}
+		if err := tx.Commit(); err != nil {
+			return fmt.Errorf("sqlstore: commit migration %s: %w", version, err)
+		}
+		db.log.Info("applied migration", "version", version)
+	}
+	return nil
+}
+
+// Pending returns the embedded migrations not yet applied.
+func (db *DB) Pending(ctx context.Context) ([]string, error) {
+	dir := "migrations/" + db.dialect.name
+	entries, err := fs.ReadDir(migrations, dir)
+	if err != nil {
+		return nil, err
+	}
+	var pending []string
+	for _, e := range entries {
+		version := strings.TrimSuffix(e.Name(), ".sql")
+		var n int
+		err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, version).Scan(&n)
+		if err != nil || n == 0 {
+			pending = append(pending, version)
+		}
+	}
+	return pending, nil
+}
+
+// dialect holds what differs between databases.
+type dialect struct {
+	name string
+	// isUnique reports whether err is a unique-constraint violation.
+	isUnique func(err error) bool
+}
