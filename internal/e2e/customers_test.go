@@ -43,7 +43,7 @@ func TestCustomerLifecycle(t *testing.T) {
 	}
 
 	params := &stripe.CustomerUpdateParams{Email: stripe.String("jenny.rosen@example.com")}
-	params.AddMetadata("order", "")       // deletes one key
+	params.AddMetadata("order", "")        // deletes one key
 	params.AddMetadata("source", "portal") // adds another
 	up, err := e.sc.V1Customers.Update(e.ctx, c.ID, params)
 	if err != nil {
