@@ -1,0 +1,4 @@
+package api
+
+// catalogRoutes registers the endpoints of this file's objects (placeholder).
+func (a *API) catalogRoutes() {}
