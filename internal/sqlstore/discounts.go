@@ -1,6 +1,10 @@
 package sqlstore
 
-import "github.com/porticohq/portico/internal/billing"
+import (
+	"strings"
+
+	"github.com/porticohq/portico/internal/billing"
+)
 
 var (
 	couponsTable        = &docTable{name: "coupons", noun: "coupon"}
@@ -27,10 +31,13 @@ func (t *tx) ListCoupons(created billing.Range, p billing.Page) (billing.List[*b
 	return listDocs[billing.Coupon](t, couponsTable, rangeConds("created", created), p)
 }
 
+// promoCols returns the promotion code's extra columns. active_code, which
+// carries the unique index, holds the code in upper case: Stripe's codes are
+// case-insensitive, so FALL20 and fall20 may not both be active.
 func promoCols(pc *billing.PromotionCode) []any {
 	var activeCode any
 	if pc.Active {
-		activeCode = pc.Code
+		activeCode = strings.ToUpper(pc.Code)
 	}
 	return []any{pc.Code, pc.Coupon, pc.Customer, boolInt(pc.Active), activeCode}
 }
@@ -41,7 +48,7 @@ func (t *tx) PromotionCode(id string) (*billing.PromotionCode, error) {
 }
 
 // InsertPromotionCode adds pc; billing.ErrConflict when an active code with
-// the same text exists.
+// the same text, in any case, exists.
 func (t *tx) InsertPromotionCode(pc *billing.PromotionCode) error {
 	return t.insert(promotionCodesTable, pc.ID, pc.Created, pc, promoCols(pc)...)
 }

@@ -30,7 +30,7 @@ func openSQLite(ctx context.Context, path string, opt Options) (*DB, error) {
 		sep = "&"
 	}
 	pragmas := sqlitePragmas(memory)
-	write, err := sql.Open(sqliteDriver, base+sep+pragmas+"&_txlock=immediate")
+	write, err := sql.Open(sqliteDriver, base+sep+pragmas+"")
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: open %s: %w", path, err)
 	}

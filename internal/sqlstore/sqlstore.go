@@ -35,6 +35,7 @@ type DB struct {
 	dialect dialect
 	write   *sql.DB // SQLite: one connection, used only by the writer
 	read    *sql.DB // SQLite: read-only pool
+	rcache  *stmtCache
 	clock   billing.Clock
 	writer  *writer
 	log     *slog.Logger
@@ -73,7 +74,12 @@ func Open(ctx context.Context, dsn string, opt Options) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	db.writer = startWriter(db)
+	db.rcache = newStmtCache(db.read.PrepareContext)
+	if db.writer, err = startWriter(ctx, db); err != nil {
+		db.read.Close()
+		db.write.Close()
+		return nil, err
+	}
 	return db, nil
 }
 
@@ -94,6 +100,7 @@ func redactDSN(dsn string) string {
 // Close stops the writer (finishing queued work) and closes the database.
 func (db *DB) Close() error {
 	db.writer.stop()
+	db.rcache.close()
 	err1 := db.read.Close()
 	err2 := db.write.Close()
 	return errors.Join(err1, err2)
@@ -102,7 +109,11 @@ func (db *DB) Close() error {
 // Migrate applies the embedded migrations not yet recorded in
 // schema_migrations, each in its own transaction.
 func (db *DB) Migrate(ctx context.Context) error {
-	if _, err := db.write.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+	return db.writer.exclusive(ctx, func(conn *sql.Conn) error { return db.migrate(ctx, conn) })
+}
+
+func (db *DB) migrate(ctx context.Context, conn *sql.Conn) error {
+	if _, err := conn.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 		version TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)`); err != nil {
 		return fmt.Errorf("sqlstore: create schema_migrations: %w", err)
 	}
@@ -121,7 +132,7 @@ func (db *DB) Migrate(ctx context.Context) error {
 	for _, name := range names {
 		version := strings.TrimSuffix(name, ".sql")
 		var n int
-		if err := db.write.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, version).Scan(&n); err != nil {
+		if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, version).Scan(&n); err != nil {
 			return fmt.Errorf("sqlstore: check migration %s: %w", version, err)
 		}
 		if n > 0 {
@@ -131,7 +142,7 @@ func (db *DB) Migrate(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		tx, err := db.write.BeginTx(ctx, nil)
+		tx, err := conn.BeginTx(ctx, nil)
 		if err != nil {
 			return err
 		}

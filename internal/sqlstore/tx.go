@@ -61,10 +61,8 @@ func (db *DB) View(ctx context.Context, fn func(billing.Tx) error) error {
 	if t, ok := ctx.Value(txKey{}).(*tx); ok {
 		return fn(t)
 	}
-	sqlTx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
-	if err != nil {
-		return err
-	}
-	defer sqlTx.Rollback()
-	return fn(newTx(db, sqlTx, db.clock.Now(), ctx, false))
+	// Reads run statement by statement on the read pool, without BEGIN and
+	// ROLLBACK round trips: each statement sees a committed state, and a
+	// request's reads are few and short.
+	return fn(newTx(db, cachedQuerier{cache: db.rcache}, db.clock.Now(), ctx, false))
 }

@@ -13,17 +13,22 @@ import (
 // hold the others back for long.
 const maxBatch = 256
 
-// job is one Update waiting for the writer.
+// job is one Update waiting for the writer, or (raw set) work that needs the
+// write connection to itself, such as migrations.
 type job struct {
 	ctx  context.Context
 	fn   func(*tx) error
+	raw  func(*sql.Conn) error
 	done chan error
 }
 
-// writer is the single goroutine that performs every write transaction,
-// committing the requests that wait at the same moment together.
+// writer is the single goroutine that performs every write transaction on
+// its own dedicated connection, committing the requests that wait at the
+// same moment together. It prepares each statement once on that connection.
 type writer struct {
 	db    *DB
+	conn  *sql.Conn
+	cache *stmtCache
 	jobs  chan *job
 	quit  chan struct{}
 	wg    sync.WaitGroup
@@ -33,29 +38,47 @@ type writer struct {
 // errClosed is returned to writes that arrive after Close.
 var errClosed = errors.New("sqlstore: store is closed")
 
-func startWriter(db *DB) *writer {
-	w := &writer{db: db, jobs: make(chan *job, maxBatch), quit: make(chan struct{})}
+func startWriter(ctx context.Context, db *DB) (*writer, error) {
+	conn, err := db.write.Conn(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: writer connection: %w", err)
+	}
+	w := &writer{db: db, conn: conn, cache: newStmtCache(conn.PrepareContext), jobs: make(chan *job, maxBatch), quit: make(chan struct{})}
 	w.wg.Add(1)
 	go w.loop()
-	return w
+	return w, nil
 }
 
 // submit queues fn and waits for its batch to commit.
 func (w *writer) submit(ctx context.Context, fn func(*tx) error) error {
-	j := &job{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	return w.send(&job{ctx: ctx, fn: fn, done: make(chan error, 1)})
+}
+
+// exclusive runs fn with the write connection to itself, between batches.
+func (w *writer) exclusive(ctx context.Context, fn func(*sql.Conn) error) error {
+	return w.send(&job{ctx: ctx, raw: fn, done: make(chan error, 1)})
+}
+
+func (w *writer) send(j *job) error {
+	select {
+	case <-w.quit:
+		return errClosed
+	default:
+	}
 	select {
 	case w.jobs <- j:
 	case <-w.quit:
 		return errClosed
-	case <-ctx.Done():
-		return ctx.Err()
+	case <-j.ctx.Done():
+		return j.ctx.Err()
 	}
 	// Once queued, the job runs to its end (committed or rolled back) even if
 	// the caller gives up, so the caller waits for the outcome.
 	return <-j.done
 }
 
-// stop lets queued jobs finish, then ends the writer.
+// stop lets queued jobs finish, then ends the writer and releases its
+// connection.
 func (w *writer) stop() {
 	w.close.Do(func() { close(w.quit) })
 	w.wg.Wait()
@@ -63,16 +86,20 @@ func (w *writer) stop() {
 
 func (w *writer) loop() {
 	defer w.wg.Done()
+	defer func() {
+		w.cache.close()
+		w.conn.Close()
+	}()
 	for {
 		select {
 		case j := <-w.jobs:
-			w.batch(j)
+			w.dispatch(j)
 		case <-w.quit:
-			// Drain what was queued before stop.
+			// Finish what was queued before stop.
 			for {
 				select {
 				case j := <-w.jobs:
-					w.batch(j)
+					w.dispatch(j)
 				default:
 					return
 				}
@@ -81,12 +108,28 @@ func (w *writer) loop() {
 	}
 }
 
-// batch runs first and every job already waiting, each in its own savepoint,
-// and commits them together.
-func (w *writer) batch(first *job) {
-	ctx := context.Background()
-	sqlTx, err := w.db.write.BeginTx(ctx, nil)
+func (w *writer) dispatch(j *job) {
+	if j.raw != nil {
+		j.done <- j.raw(w.conn)
+		return
+	}
+	w.batch(j)
+}
+
+func (w *writer) exec(query string) error {
+	st, err := w.cache.get(context.Background(), query)
 	if err != nil {
+		return err
+	}
+	_, err = st.Exec()
+	return err
+}
+
+// batch runs first and every job already waiting, each in its own savepoint,
+// and commits them together. Jobs needing the connection to themselves stay
+// queued for after the commit.
+func (w *writer) batch(first *job) {
+	if err := w.exec("BEGIN IMMEDIATE"); err != nil {
 		first.done <- fmt.Errorf("sqlstore: begin: %w", err)
 		return
 	}
@@ -96,48 +139,56 @@ func (w *writer) batch(first *job) {
 		err error
 	}
 	results := make([]outcome, 0, 8)
-	run := func(j *job) {
-		results = append(results, outcome{j, w.runJob(sqlTx, now, j)})
-	}
-	run(first)
+	results = append(results, outcome{first, w.runJob(now, first)})
+	var deferred *job
 more:
 	for len(results) < maxBatch {
 		select {
 		case j := <-w.jobs:
-			run(j)
+			if j.raw != nil {
+				deferred = j
+				break more
+			}
+			results = append(results, outcome{j, w.runJob(now, j)})
 		default:
 			break more
 		}
 	}
-	commitErr := sqlTx.Commit()
+	commitErr := w.exec("COMMIT")
+	if commitErr != nil {
+		w.exec("ROLLBACK")
+	}
 	for _, r := range results {
 		if commitErr != nil && r.err == nil {
 			r.err = fmt.Errorf("sqlstore: commit: %w", commitErr)
 		}
 		r.j.done <- r.err
 	}
+	if deferred != nil {
+		w.dispatch(deferred)
+	}
 }
 
 // runJob runs one job inside a savepoint, rolling back to it when the job
 // fails or panics.
-func (w *writer) runJob(sqlTx *sql.Tx, now timeNow, j *job) (err error) {
+func (w *writer) runJob(now timeNow, j *job) (err error) {
 	if err := j.ctx.Err(); err != nil {
 		return err
 	}
-	if _, err := sqlTx.Exec("SAVEPOINT job"); err != nil {
+	if err := w.exec("SAVEPOINT job"); err != nil {
 		return fmt.Errorf("sqlstore: savepoint: %w", err)
 	}
-	t := newTx(w.db, sqlTx, now, j.ctx, true)
+	t := newTx(w.db, cachedQuerier{cache: w.cache}, now, j.ctx, true)
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("sqlstore: panic in transaction: %v\n%s", p, debug.Stack())
 		}
 		if err != nil {
-			if _, rerr := sqlTx.Exec("ROLLBACK TO job"); rerr != nil {
+			if rerr := w.exec("ROLLBACK TO job"); rerr != nil {
 				err = errors.Join(err, rerr)
 			}
 		}
-		if _, rerr := sqlTx.Exec("RELEASE job"); rerr != nil && err == nil {
+		if rerr := w.exec("RELEASE job"); rerr != nil && err == nil {
 			err = fmt.Errorf("sqlstore: release savepoint: %w", rerr)
 		}
 	}()

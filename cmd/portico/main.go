@@ -1,0 +1,88 @@
+// Command portico is Portico, a self-hosted billing customer portal whose
+// API is wire-compatible with Stripe's Billing API.
+//
+// Usage:
+//
+//	portico              dev mode: serve on an embedded SQLite database,
+//	                     seeding demo data on first start
+//	portico serve        the production server
+//	portico migrate      apply database migrations and exit
+//
+// Flags (each with an environment variable):
+//
+//	--addr        PORTICO_ADDR        listen address (default 127.0.0.1:4242)
+//	--db          PORTICO_DB          database (default sqlite:portico.db)
+//	--public-url  PORTICO_PUBLIC_URL  base of links Portico hands out
+//	                                  (default http://<addr>)
+//
+// The API key comes from PORTICO_SECRET_KEY (sk_test_... or sk_live_...);
+// when it is unset, a test key is generated on first start, stored as a
+// hash, and printed once.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
+		if errors.Is(err, errUsage) {
+			os.Exit(2)
+		}
+		fmt.Fprintln(os.Stderr, "portico:", err)
+		os.Exit(1)
+	}
+}
+
+var errUsage = errors.New("usage")
+
+const usage = `Usage: portico [serve|migrate] [flags]
+
+  portico            dev mode: serve, seed demo data on first start, print a key
+  portico serve      the production server
+  portico migrate    apply database migrations and exit
+
+Flags:
+  --addr ADDR        listen address (PORTICO_ADDR, default 127.0.0.1:4242)
+  --db URL           database (PORTICO_DB, default sqlite:portico.db)
+  --public-url URL   base of links Portico hands out (PORTICO_PUBLIC_URL)
+
+Environment:
+  PORTICO_SECRET_KEY  the API key (sk_test_... or sk_live_...); generated if unset
+  PORTICO_LOG_FORMAT  text (default) or json
+  PORTICO_LOG_LEVEL   debug, info (default), warn, error
+`
+
+// run is the whole program, with its environment passed in for tests.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cmd := "dev"
+	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
+		cmd, args = args[0], args[1:]
+	}
+	cfg, err := parseConfig(cmd, args, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	switch cmd {
+	case "dev":
+		cfg.dev = true
+		return serve(ctx, cfg, stdout)
+	case "serve":
+		return serve(ctx, cfg, stdout)
+	case "migrate":
+		return migrate(ctx, cfg, stdout)
+	case "help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprintf(stderr, "portico: unknown command %q\n\n%s", cmd, usage)
+	return errUsage
+}
