@@ -50,6 +50,7 @@ type App struct {
 	// PublishableKey is the pk_ key matching the secret key's mode.
 	PublishableKey string
 	cfg            Config
+	workers        *workers
 }
 
 // Settings keys.
@@ -196,5 +197,9 @@ func (a *App) Handler() http.Handler {
 	return mux
 }
 
-// Close closes the store, finishing queued writes.
-func (a *App) Close() error { return a.Store.Close() }
+// Close stops the background work, then closes the store (finishing queued
+// writes).
+func (a *App) Close() error {
+	a.stopWorkers()
+	return a.Store.Close()
+}

@@ -39,6 +39,7 @@ func start(t *testing.T) *env {
 	if err != nil {
 		t.Fatalf("open app: %v", err)
 	}
+	a.Start()
 	srv := httptest.NewServer(a.Handler())
 	t.Cleanup(func() {
 		srv.Close()

@@ -51,3 +51,9 @@ func (v Version) CustomerUpdateFlow() bool { return v.atLeast("2026-08-26") }
 // AfterExpiration reports whether portal sessions carry after_expiration
 // (2026-10-28.endive).
 func (v Version) AfterExpiration() bool { return v.atLeast("2026-10-28") }
+
+// DiscountSource reports whether promotion codes name their coupon as
+// promotion: {type: "coupon", coupon} and discounts as source: {type:
+// "coupon", coupon}, both with customer_account (2025-09-30.clover); before,
+// both embedded the whole coupon object as `coupon`.
+func (v Version) DiscountSource() bool { return v.atLeast("2025-09-30") }

@@ -1,0 +1,434 @@
+package service
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"sync"
+	"time"
+
+	"github.com/porticohq/portico/internal/billing"
+)
+
+// Test clock limits.
+const (
+	// ClockLifetime is how long a test clock lives: Stripe deletes a clock
+	// (and everything on it) 30 days after creating it.
+	ClockLifetime = 30 * 24 * time.Hour
+	// MaxClockNameLen is the longest name a clock may have.
+	MaxClockNameLen = 300
+	// maxFrozenTime is the last second of year 9999, a bound that keeps
+	// frozen times printable as dates.
+	maxFrozenTime = 253402300799
+)
+
+// ClockAdvanceHooks run, in order, when a test clock's advance completes,
+// inside the transaction that moves the clock from `from` to `to`: the
+// billing engine registers here what falls due on the clock's customers in
+// between (renewals, trial ends, payment retries). A hook's error rolls the
+// whole advance back and leaves the clock in internal_failure. Hooks must
+// not change clock. Register them at start-up, before any ClockRunner
+// starts.
+var ClockAdvanceHooks []func(tx billing.Tx, clock *billing.TestClock, from, to int64) error
+
+// ClockAdvanceChecks run when an advance is requested, after the rules every
+// clock has (later than now, at most two years ahead): the billing engine
+// adds Stripe's tighter limit of two intervals of the shortest subscription
+// on the clock. A check refuses an advance by returning a *billing.Error
+// (on param frozen_time). Register them at start-up.
+var ClockAdvanceChecks []func(tx billing.Tx, clock *billing.TestClock, to int64) error
+
+// CreateTestClock creates a test clock frozen at frozenTime. Clocks exist in
+// test mode only.
+func (s *Service) CreateTestClock(ctx context.Context, frozenTime int64, name string) (*billing.TestClock, error) {
+	var c *billing.TestClock
+	err := s.update(ctx, func(tx billing.Tx) error {
+		if tx.Livemode() {
+			return billing.Invalid("", "", "Test clocks are only available in test mode: use a test mode secret key (sk_test_...) to create one.")
+		}
+		if err := checkFrozenTime(frozenTime); err != nil {
+			return err
+		}
+		now := tx.Now()
+		c = &billing.TestClock{
+			ID: billing.NewID("clock"), Created: now.Unix(), Livemode: false, Name: name,
+			FrozenTime: frozenTime, Status: billing.ClockReady, DeletesAfter: now.Add(ClockLifetime).Unix(),
+		}
+		if err := tx.InsertTestClock(c); err != nil {
+			return err
+		}
+		return emit(tx, "test_helpers.test_clock.created", "test_helpers.test_clock", c, nil)
+	})
+	return c, err
+}
+
+func checkFrozenTime(t int64) error {
+	if t < 0 || t > maxFrozenTime {
+		return billing.Invalid("frozen_time", "parameter_invalid_integer",
+			"Invalid frozen_time: %d is not a Unix timestamp between 0 and %d.", t, int64(maxFrozenTime))
+	}
+	return nil
+}
+
+// TestClock returns a test clock.
+func (s *Service) TestClock(ctx context.Context, id string) (*billing.TestClock, error) {
+	var c *billing.TestClock
+	err := s.view(ctx, func(tx billing.Tx) error {
+		var err error
+		c, err = tx.TestClock(id)
+		return notFound(err, "test_clock", id)
+	})
+	return c, err
+}
+
+// ListTestClocks lists test clocks, newest first.
+func (s *Service) ListTestClocks(ctx context.Context, p billing.Page) (billing.List[*billing.TestClock], error) {
+	var l billing.List[*billing.TestClock]
+	err := s.view(ctx, func(tx billing.Tx) error {
+		var err error
+		l, err = tx.ListTestClocks(p)
+		return err
+	})
+	return l, err
+}
+
+// DeleteTestClock deletes a test clock and, as Stripe does, every object on
+// it: its customers are deleted (their payment methods detached, their tax
+// IDs gone with them). An advance in progress is abandoned.
+func (s *Service) DeleteTestClock(ctx context.Context, id string) (*billing.TestClock, error) {
+	var c *billing.TestClock
+	err := s.update(ctx, func(tx billing.Tx) error {
+		var err error
+		if c, err = tx.TestClock(id); err != nil {
+			return notFound(err, "test_clock", id)
+		}
+		if err := s.deleteClockCustomers(tx, c.ID); err != nil {
+			return err
+		}
+		if err := tx.DeleteTestClock(c.ID); err != nil {
+			return notFound(err, "test_clock", id)
+		}
+		return emit(tx, "test_helpers.test_clock.deleted", "test_helpers.test_clock", c, nil)
+	})
+	return c, err
+}
+
+// deleteClockCustomers deletes every live customer on clock, in the
+// caller's transaction.
+func (s *Service) deleteClockCustomers(tx billing.Tx, clock string) error {
+	for {
+		// Deleted customers drop out of the list, so the first page is
+		// always the next one.
+		l, err := tx.ListCustomers(billing.CustomerFilter{TestClock: clock}, billing.Page{Limit: 100})
+		if err != nil {
+			return err
+		}
+		for _, cu := range l.Data {
+			if _, err := s.DeleteCustomer(tx.Context(), cu.ID); err != nil {
+				return err
+			}
+		}
+		if !l.HasMore {
+			return nil
+		}
+	}
+}
+
+// AdvanceTestClock starts moving a clock forward to frozenTime. As on
+// Stripe, it returns at once with the clock advancing; a ClockRunner (or
+// CompleteClockAdvances) then does what falls due and makes it ready.
+func (s *Service) AdvanceTestClock(ctx context.Context, id string, frozenTime int64) (*billing.TestClock, error) {
+	var c *billing.TestClock
+	err := s.update(ctx, func(tx billing.Tx) error {
+		var err error
+		if c, err = tx.TestClock(id); err != nil {
+			return notFound(err, "test_clock", id)
+		}
+		if c.Status == billing.ClockAdvancing {
+			return billing.Invalid("", "", "The test clock %s is already advancing to %d; wait until its status is ready before advancing it again.",
+				c.ID, c.AdvancingTo)
+		}
+		if err := checkFrozenTime(frozenTime); err != nil {
+			return err
+		}
+		if frozenTime <= c.FrozenTime {
+			return billing.Invalid("frozen_time", "", "The test clock can only move forward: frozen_time must be after its current frozen_time (%d).", c.FrozenTime)
+		}
+		// Two years at most when the clock has no subscriptions; the billing
+		// engine's checks tighten this to two billing intervals.
+		if limit := time.Unix(c.FrozenTime, 0).UTC().AddDate(2, 0, 0).Unix(); frozenTime > limit {
+			return billing.Invalid("frozen_time", "", "A test clock cannot be advanced more than two years at a time: frozen_time must be at most %d.", limit)
+		}
+		for _, check := range ClockAdvanceChecks {
+			if err := check(tx, c, frozenTime); err != nil {
+				return err
+			}
+		}
+		prev := *c
+		c.Status, c.AdvancingTo = billing.ClockAdvancing, frozenTime
+		if err := tx.UpdateTestClock(c); err != nil {
+			return err
+		}
+		return emit(tx, "test_helpers.test_clock.advancing", "test_helpers.test_clock", c, &prev)
+	})
+	if err == nil {
+		s.notifyClockRunner()
+	}
+	return c, err
+}
+
+// CompleteClockAdvances finishes every advancing test clock, each in its own
+// transaction: it re-reads the clock, runs ClockAdvanceHooks, and sets the
+// clock's frozen time to the target and its status to ready. It returns how
+// many clocks it made ready. Runs may overlap (several runners, or a runner
+// and a test): a clock that another run already finished is skipped, so the
+// hooks run once per advance. Call it outside any transaction: each clock
+// must commit (or fail) on its own.
+func (s *Service) CompleteClockAdvances(ctx context.Context) (int, error) {
+	// Clocks live in test mode only.
+	ctx = billing.WithLivemode(ctx, false)
+	ids, err := s.advancingClocks(ctx)
+	if err != nil {
+		return 0, err
+	}
+	done := 0
+	var errs []error
+	for _, id := range ids {
+		if ctx.Err() != nil {
+			errs = append(errs, ctx.Err())
+			break
+		}
+		ok, err := s.completeClockAdvance(ctx, id)
+		if err != nil {
+			errs = append(errs, err)
+		}
+		if ok {
+			done++
+		}
+	}
+	return done, errors.Join(errs...)
+}
+
+// advancingClocks returns the ids of the clocks that are advancing. It reads
+// in a write transaction, which is ordered after every write already
+// committed or queued: an advance that has just notified the runner from
+// inside its own (not yet committed) transaction is seen.
+func (s *Service) advancingClocks(ctx context.Context) ([]string, error) {
+	var ids []string
+	err := s.update(ctx, func(tx billing.Tx) error {
+		ids = ids[:0]
+		p := billing.Page{Limit: 100}
+		for {
+			l, err := tx.ListTestClocks(p)
+			if err != nil {
+				return err
+			}
+			for _, c := range l.Data {
+				if c.Status == billing.ClockAdvancing {
+					ids = append(ids, c.ID)
+				}
+			}
+			if !l.HasMore || len(l.Data) == 0 {
+				return nil
+			}
+			p.StartingAfter = l.Data[len(l.Data)-1].ID
+		}
+	})
+	// Oldest first, so clocks finish in the order they were created.
+	for i, j := 0, len(ids)-1; i < j; i, j = i+1, j-1 {
+		ids[i], ids[j] = ids[j], ids[i]
+	}
+	return ids, err
+}
+
+// hookError marks a failure of a ClockAdvanceHook, which fails the advance,
+// from a failure of the store, which is retried.
+type hookError struct{ err error }
+
+func (e *hookError) Error() string { return e.err.Error() }
+func (e *hookError) Unwrap() error { return e.err }
+
+// completeClockAdvance finishes one clock's advance; ok reports whether this
+// call made it ready.
+func (s *Service) completeClockAdvance(ctx context.Context, id string) (ok bool, err error) {
+	err = s.update(ctx, func(tx billing.Tx) error {
+		ok = false
+		c, err := tx.TestClock(id)
+		if errors.Is(err, billing.ErrNotFound) {
+			return nil // deleted meanwhile
+		}
+		if err != nil {
+			return err
+		}
+		if c.Status != billing.ClockAdvancing {
+			return nil // finished by another run
+		}
+		from, to := c.FrozenTime, c.AdvancingTo
+		for _, hook := range ClockAdvanceHooks {
+			if err := hook(tx, c, from, to); err != nil {
+				return &hookError{err}
+			}
+		}
+		prev := *c
+		c.FrozenTime, c.Status, c.AdvancingTo = to, billing.ClockReady, 0
+		if err := tx.UpdateTestClock(c); err != nil {
+			return err
+		}
+		ok = true
+		return emit(tx, "test_helpers.test_clock.ready", "test_helpers.test_clock", c, &prev)
+	})
+	var he *hookError
+	if errors.As(err, &he) && ctx.Err() == nil {
+		if ferr := s.failClockAdvance(ctx, id); ferr != nil {
+			return false, errors.Join(err, ferr)
+		}
+		return false, fmt.Errorf("service: advancing test clock %s: %w", id, he.err)
+	}
+	if err != nil {
+		return false, fmt.Errorf("service: advancing test clock %s: %w", id, err)
+	}
+	return ok, nil
+}
+
+// failClockAdvance puts a clock whose advance failed in internal_failure, at
+// its old frozen time. It can be advanced again, or deleted.
+func (s *Service) failClockAdvance(ctx context.Context, id string) error {
+	return s.update(ctx, func(tx billing.Tx) error {
+		c, err := tx.TestClock(id)
+		if errors.Is(err, billing.ErrNotFound) {
+			return nil
+		}
+		if err != nil || c.Status != billing.ClockAdvancing {
+			return err
+		}
+		prev := *c
+		c.Status, c.AdvancingTo = billing.ClockFailed, 0
+		if err := tx.UpdateTestClock(c); err != nil {
+			return err
+		}
+		return emit(tx, "test_helpers.test_clock.internal_failure", "test_helpers.test_clock", c, &prev)
+	})
+}
+
+// clockRunners holds the running ClockRunner of each Service, so an advance
+// can wake it (*Service → *ClockRunner).
+var clockRunners sync.Map
+
+// notifyClockRunner wakes s's ClockRunner, if one is running.
+func (s *Service) notifyClockRunner() {
+	if r, ok := clockRunners.Load(s); ok {
+		r.(*ClockRunner).Notify()
+	}
+}
+
+// clockPollInterval is how often a ClockRunner looks for advancing clocks
+// without being woken: it catches advances made while it was stopped or by
+// another process, and retries failed runs.
+const clockPollInterval = time.Second
+
+// ClockRunner completes test clock advances in the background, as Stripe
+// does after answering an advance request. Start it once the service is
+// built and Stop it before the store closes; while it runs, AdvanceTestClock
+// wakes it, and it also polls every second. Several runners (in one process
+// or several) may share a store: each advance still completes once.
+type ClockRunner struct {
+	svc  *Service
+	log  *slog.Logger
+	wake chan struct{}
+	done chan struct{}
+
+	mu      sync.Mutex
+	cancel  context.CancelFunc // set by Start
+	stopped bool
+}
+
+// NewClockRunner returns a runner for s's clocks; Start starts it.
+func NewClockRunner(s *Service, log *slog.Logger) *ClockRunner {
+	if log == nil {
+		log = s.log
+	}
+	return &ClockRunner{svc: s, log: log, wake: make(chan struct{}, 1), done: make(chan struct{})}
+}
+
+// Start starts the runner. It first finishes the advances a previous run
+// left unfinished, then waits for Notify or its poll interval. A runner
+// starts once; Start after Stop does nothing.
+func (r *ClockRunner) Start() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.cancel != nil || r.stopped {
+		return
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	r.cancel = cancel
+	clockRunners.Store(r.svc, r)
+	go r.loop(ctx)
+}
+
+// Stop stops the runner and waits for the run in progress to end. Call it
+// before closing the store.
+func (r *ClockRunner) Stop() {
+	r.mu.Lock()
+	if !r.stopped {
+		r.stopped = true
+		clockRunners.CompareAndDelete(r.svc, r)
+		if r.cancel != nil {
+			r.cancel()
+		} else {
+			close(r.done) // never started
+		}
+	}
+	r.mu.Unlock()
+	<-r.done
+}
+
+// Notify wakes the runner to look for advancing clocks now. It never blocks.
+func (r *ClockRunner) Notify() {
+	select {
+	case r.wake <- struct{}{}:
+	default: // a wake-up is already pending
+	}
+}
+
+func (r *ClockRunner) loop(ctx context.Context) {
+	defer close(r.done)
+	failures := 0
+	wait := time.Duration(0)
+	for {
+		timer := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			timer.Stop()
+			return
+		case <-r.wake:
+			timer.Stop()
+		case <-timer.C:
+		}
+		n, err := r.svc.CompleteClockAdvances(ctx)
+		if ctx.Err() != nil {
+			return
+		}
+		if n > 0 {
+			r.log.Info("test clocks advanced", "count", n)
+		}
+		if err != nil {
+			failures++
+			wait = retryDelay(failures)
+			r.log.Error("completing test clock advances", "error", err, "failures", failures, "retry_in", wait)
+			continue
+		}
+		failures, wait = 0, clockPollInterval
+	}
+}
+
+// retryDelay backs off after consecutive failures: 2s, 4s, ... up to a
+// minute, less up to a quarter of jitter so several runners spread out.
+func retryDelay(failures int) time.Duration {
+	d := clockPollInterval << min(failures, 6)
+	if d > time.Minute {
+		d = time.Minute
+	}
+	return d - time.Duration(rand.Int64N(int64(d/4)))
+}
