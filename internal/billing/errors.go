@@ -53,10 +53,12 @@ func (e *Error) Error() string {
 	return fmt.Sprintf("%s (%s): %s", e.Type, e.Code, e.Message)
 }
 
-// AsError returns err as an *Error when it is one (or wraps one).
+// AsError returns err as an *Error when it is one (or wraps one). A nil
+// *Error inside a non-nil error is not one: that is a bug, treated as an
+// internal error by callers.
 func AsError(err error) (*Error, bool) {
 	var e *Error
-	if errors.As(err, &e) {
+	if errors.As(err, &e) && e != nil {
 		return e, true
 	}
 	return nil, false

@@ -52,9 +52,11 @@ func (u MetadataUpdate) Validate(param string) *Error {
 	return nil
 }
 
-// Apply returns m changed by u, and an error when the result would exceed
-// Stripe's limit on keys. m itself is not modified.
-func (u MetadataUpdate) Apply(m Metadata, param string) (Metadata, *Error) {
+// Apply returns m changed by u, and an error (an *Error) when the result
+// would exceed Stripe's limit on keys. m itself is not modified. It returns
+// the error interface, not *Error, so a nil result can never become a
+// non-nil error holding a nil pointer.
+func (u MetadataUpdate) Apply(m Metadata, param string) (Metadata, error) {
 	if !u.Present {
 		return m, nil
 	}

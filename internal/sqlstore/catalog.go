@@ -1,6 +1,11 @@
 package sqlstore
 
-import "github.com/porticohq/portico/internal/billing"
+import (
+	"database/sql"
+	"errors"
+
+	"github.com/porticohq/portico/internal/billing"
+)
 
 var (
 	productsTable = &docTable{name: "products", noun: "product", cols: []string{"active"}}
@@ -39,21 +44,12 @@ func (t *tx) ListProducts(f billing.ProductFilter, p billing.Page) (billing.List
 		return listDocs[billing.Product](t, productsTable, cs, p)
 	}
 	// Shippable and url are rare filters kept only in the JSON: filter in Go.
-	var all []*billing.Product
-	err := scanDocs(t, productsTable, cs, func(pr *billing.Product) bool {
+	return listFiltered(t, productsTable, cs, p, func(pr *billing.Product) bool {
 		if f.Shippable != nil && (pr.Shippable == nil || *pr.Shippable != *f.Shippable) {
-			return true
+			return false
 		}
-		if f.URL != "" && pr.URL != f.URL {
-			return true
-		}
-		all = append(all, pr)
-		return true
+		return f.URL == "" || pr.URL == f.URL
 	})
-	if err != nil {
-		return billing.List[*billing.Product]{}, err
-	}
-	return pageOf(all, p, func(pr *billing.Product) string { return pr.ID }, "product")
 }
 
 // ScanProducts calls fn for every product, newest first.
@@ -110,17 +106,9 @@ func (t *tx) ListPrices(f billing.PriceFilter, p billing.Page) (billing.List[*bi
 	if f.Interval == "" {
 		return listDocs[billing.Price](t, pricesTable, cs, p)
 	}
-	var all []*billing.Price
-	err := scanDocs(t, pricesTable, cs, func(pr *billing.Price) bool {
-		if pr.Recurring != nil && pr.Recurring.Interval == f.Interval {
-			all = append(all, pr)
-		}
-		return true
+	return listFiltered(t, pricesTable, cs, p, func(pr *billing.Price) bool {
+		return pr.Recurring != nil && pr.Recurring.Interval == f.Interval
 	})
-	if err != nil {
-		return billing.List[*billing.Price]{}, err
-	}
-	return pageOf(all, p, func(pr *billing.Price) string { return pr.ID }, "price")
 }
 
 // ScanPrices calls fn for every price, newest first.
@@ -135,44 +123,51 @@ func (t *tx) ProductHasPrices(productID string) (bool, error) {
 	return n > 0, err
 }
 
-// pageOf cuts one page out of all (newest first) for filters applied in Go.
-func pageOf[T any](all []T, p billing.Page, id func(T) string, noun string) (billing.List[T], error) {
-	var out billing.List[T]
+// listFiltered returns one page of the objects matching conds (in SQL) and
+// keep (in Go), newest first, for filters on fields kept only in the JSON.
+// Like listDocs, it takes as cursor any object of the table, whether or not
+// the filters match it.
+func listFiltered[T any](t *tx, tbl *docTable, conds []cond, p billing.Page, keep func(*T) bool) (billing.List[*T], error) {
+	var out billing.List[*T]
 	limit := p.Limit
 	if limit <= 0 {
 		limit = 10
 	}
-	start, end := 0, len(all)
-	if p.StartingAfter != "" {
-		start = -1
-		for i, v := range all {
-			if id(v) == p.StartingAfter {
-				start = i + 1
-			}
-		}
-		if start < 0 {
-			return out, billing.NoSuchParam("starting_after", noun, p.StartingAfter)
-		}
-	}
+	cursor, param, op := p.StartingAfter, "starting_after", "<"
 	if p.EndingBefore != "" {
-		end = -1
-		for i, v := range all {
-			if id(v) == p.EndingBefore {
-				end = i
-			}
-		}
-		if end < 0 {
-			return out, billing.NoSuchParam("ending_before", noun, p.EndingBefore)
-		}
-		if end-limit > start {
-			start = end - limit
-			out.HasMore = true
-		}
+		cursor, param, op = p.EndingBefore, "ending_before", ">"
 	}
-	if end-start > limit {
-		end = start + limit
+	if cursor != "" {
+		var seq int64
+		err := t.q.QueryRowContext(t.ctx, "SELECT seq FROM "+tbl.name+" WHERE id = ? AND livemode = ?", cursor, boolInt(t.livemode)).Scan(&seq)
+		if errors.Is(err, sql.ErrNoRows) {
+			return out, billing.NoSuchParam(param, tbl.noun, cursor)
+		}
+		if err != nil {
+			return out, err
+		}
+		conds = append(conds[:len(conds):len(conds)], cond{"seq " + op + " ?", []any{seq}})
+	}
+	var all []*T
+	err := scanDocs(t, tbl, conds, func(v *T) bool {
+		if keep(v) {
+			all = append(all, v)
+		}
+		// Going forward, one more than a page tells whether there is more.
+		return p.EndingBefore != "" || len(all) <= limit
+	})
+	if err != nil {
+		return out, err
+	}
+	if len(all) > limit {
 		out.HasMore = true
+		if p.EndingBefore != "" {
+			// The page just before the cursor: the oldest of the newer ones.
+			all = all[len(all)-limit:]
+		} else {
+			all = all[:limit]
+		}
 	}
-	out.Data = all[start:end]
+	out.Data = all
 	return out, nil
 }
