@@ -2,11 +2,20 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io"
 
 	"github.com/porticohq/portico/internal/app"
+	"github.com/porticohq/portico/internal/demo"
 )
 
-// seedDemo fills an empty database with demo data (placeholder until the
-// catalog lands).
-func seedDemo(ctx context.Context, a *app.App, w io.Writer) error { return nil }
+// seedDemo fills an empty database with demo data and says what it made.
+func seedDemo(ctx context.Context, a *app.App, w io.Writer) error {
+	res, err := demo.Seed(ctx, a.Service)
+	if err != nil || !res.Seeded {
+		return err
+	}
+	fmt.Fprintf(w, "\nSeeded demo data: %d products with monthly and yearly prices, customer %s (%s) with two cards, coupon WELCOME20.\n",
+		len(res.Products), res.Customer.ID, res.Customer.Email)
+	return nil
+}

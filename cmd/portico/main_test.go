@@ -223,6 +223,27 @@ func TestDevModePrintsKeyAndCurl(t *testing.T) {
 	if err != nil || status != 200 {
 		t.Fatalf("the printed key does not work: %d %s %v", status, body, err)
 	}
+	// The demo data is there: the demo customer and three products.
+	for path, want := range map[string]string{
+		"/v1/customers?email=jenny.rosen@example.com": `"email":"jenny.rosen@example.com"`,
+		"/v1/products?limit=3":                        `"name":"Business"`,
+		"/v1/prices?lookup_keys[]=pro_monthly":        `"unit_amount":2900`,
+	} {
+		req, _ := http.NewRequest("GET", s.url+path, nil)
+		req.Header.Set("Authorization", "Bearer "+key)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if !strings.Contains(string(b), want) {
+			t.Errorf("GET %s = %s, want it to contain %s", path, b, want)
+		}
+	}
+	if !strings.Contains(s.stdout.String(), "Seeded demo data") {
+		t.Errorf("no demo summary in:\n%s", s.stdout.String())
+	}
 }
 
 func TestMigrateAndUsage(t *testing.T) {

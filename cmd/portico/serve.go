@@ -40,6 +40,7 @@ func serve(ctx context.Context, c config, stdout io.Writer) error {
 		}
 	}
 	printBanner(stdout, a, publicURL, c.dev)
+	a.Start()
 
 	srv := &http.Server{
 		Handler:           a.Handler(),
