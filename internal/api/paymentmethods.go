@@ -19,27 +19,25 @@ func (a *API) paymentMethodRoutes() {
 	a.handle("GET /v1/customers/{customer}/payment_methods/{id}", "payment_method", a.getCustomerPaymentMethod)
 }
 
-// billingDetails reads billing_details.
-func billingDetails(f *stripewire.Form) service.Field[billing.BillingDetails] {
+// billingDetails reads billing_details; on update, fields not sent are
+// left as they are.
+func billingDetails(f *stripewire.Form) service.BillingDetailsParams {
 	sub, cleared := f.Hash("billing_details")
 	if cleared {
-		return service.Set(billing.BillingDetails{})
+		return service.BillingDetailsParams{Clear: true}
 	}
 	if sub == nil {
-		return service.Field[billing.BillingDetails]{}
+		return service.BillingDetailsParams{}
 	}
-	var bd billing.BillingDetails
-	bd.Address = address(sub, "address").Value
-	bd.Email, _ = sub.String("email")
-	bd.Name, _ = sub.String("name")
-	bd.Phone, _ = sub.String("phone")
-	sub.MaxLen("email", bd.Email, 800)
-	sub.MaxLen("name", bd.Name, 5000)
-	sub.MaxLen("phone", bd.Phone, 5000)
+	var bd service.BillingDetailsParams
+	bd.Address = address(sub, "address")
+	bd.Email = str(sub, "email", 800)
+	bd.Name = str(sub, "name", 5000)
+	bd.Phone = str(sub, "phone", 5000)
 	if sub.Has("tax_id") {
 		sub.String("tax_id")
 	}
-	return service.Set(bd)
+	return bd
 }
 
 func (a *API) createPaymentMethod(r *Req) Run {

@@ -13,12 +13,35 @@ import (
 type PaymentMethodParams struct {
 	Type           string // create: "card"
 	Card           *CardParams
-	BillingDetails Field[billing.BillingDetails]
+	BillingDetails BillingDetailsParams
 	AllowRedisplay Field[string]
 	Metadata       billing.MetadataUpdate
 	// Update: only the expiry can change.
 	ExpMonth Field[int64]
 	ExpYear  Field[int64]
+}
+
+// BillingDetailsParams are the billing details a request sends. Each field
+// is changed only when sent: Stripe merges an update's billing_details into
+// the payment method's rather than replacing them.
+type BillingDetailsParams struct {
+	// Clear is billing_details= (an empty value): every field is unset.
+	Clear   bool
+	Address Field[*billing.Address]
+	Email   Field[string]
+	Name    Field[string]
+	Phone   Field[string]
+}
+
+// applyTo changes bd as p says.
+func (p BillingDetailsParams) applyTo(bd *billing.BillingDetails) {
+	if p.Clear {
+		*bd = billing.BillingDetails{}
+	}
+	apply(&bd.Address, p.Address)
+	apply(&bd.Email, p.Email)
+	apply(&bd.Name, p.Name)
+	apply(&bd.Phone, p.Phone)
 }
 
 // CardParams are raw card details, or a token naming a test card.
@@ -56,7 +79,7 @@ func (s *Service) CreatePaymentMethod(ctx context.Context, p PaymentMethodParams
 			ID: billing.NewID("pm"), Created: tx.Now().Unix(), Livemode: tx.Livemode(), Type: "card",
 			Card: card, AllowRedisplay: "unspecified",
 		}
-		apply(&pm.BillingDetails, p.BillingDetails)
+		p.BillingDetails.applyTo(&pm.BillingDetails)
 		apply(&pm.AllowRedisplay, p.AllowRedisplay)
 		md, err := p.Metadata.Apply(nil, "metadata")
 		if err != nil {
@@ -241,22 +264,29 @@ func (s *Service) UpdatePaymentMethod(ctx context.Context, id string, p PaymentM
 			pm.Card.ExpMonth = int(p.ExpMonth.Value)
 		}
 		if p.ExpYear.Set {
+			// Two digits (YY, meaning 20YY) or four, as ParseCard takes them.
 			y := p.ExpYear.Value
-			if y < 100 {
+			switch {
+			case y >= 0 && y <= 99:
 				y += 2000
+			case y >= 1000 && y <= 9999:
+			default:
+				return billing.Invalid("card[exp_year]", "invalid_expiry_year", "Your card's expiration year is invalid.")
 			}
 			pm.Card.ExpYear = int(y)
 		}
 		if (p.ExpMonth.Set || p.ExpYear.Set) && pm.Card.Expired(tx.Now()) {
 			return billing.Invalid("card[exp_year]", "invalid_expiry_year", "Your card's expiration year is invalid.")
 		}
-		if p.BillingDetails.Set {
-			pm.BillingDetails = p.BillingDetails.Value
-		}
+		p.BillingDetails.applyTo(&pm.BillingDetails)
 		apply(&pm.AllowRedisplay, p.AllowRedisplay)
-		if pm.Metadata, err = p.Metadata.Apply(pm.Metadata, "metadata"); err != nil {
-			return err
+		// merr keeps Apply's *billing.Error out of err: a nil *Error in an
+		// error variable is a non-nil error, which failed every update.
+		md, merr := p.Metadata.Apply(pm.Metadata, "metadata")
+		if merr != nil {
+			return merr
 		}
+		pm.Metadata = md
 		if err := tx.UpdatePaymentMethod(pm); err != nil {
 			return err
 		}

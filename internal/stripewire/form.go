@@ -83,14 +83,24 @@ type Node struct {
 	Hash  map[string]*Node
 	Items []*Node
 
-	used    bool
-	indexed map[int]*Node // array elements by explicit index, before Assemble orders them
-	auto    bool          // array built with a[] appends
+	used bool
+	// index holds, for an array assembled from indexed keys (a[0]=, a[1]=),
+	// the index each item was sent under, so that parameter names in errors
+	// are those the client sent and a hash with numeric keys
+	// (metadata[1]=x) can still be read as a hash. It is nil for arrays
+	// built with a[] appends.
+	index []string
 }
 
 // Assemble builds the bracket tree from pairs: a[b]=1 makes a hash, a[]=1 and
 // a[0]=1 make arrays (indexed elements ordered by index), a[0][b]=1 an array
 // of hashes. The root is a Hash.
+//
+// As in Stripe's own decoding, a[0]= is first a hash key: a hash becomes an
+// array only when every one of its keys is an index from 0 to MaxArrayLen-1
+// written without leading zeros. Other numeric keys (metadata[2024]=x,
+// metadata[1]=x&metadata[note]=y) stay hash keys, which Form's array
+// accessors reject and Metadata accepts.
 func Assemble(pairs []Pair) (*Node, *billing.Error) {
 	root := newHash()
 	for _, p := range pairs {
@@ -105,7 +115,10 @@ func Assemble(pairs []Pair) (*Node, *billing.Error) {
 			return nil, err
 		}
 	}
-	finish(root)
+	// The root stays a hash even when every name is a number ("0=x").
+	for _, k := range root.Keys {
+		finish(root.Hash[k])
+	}
 	return root, nil
 }
 
@@ -170,95 +183,87 @@ func insert(n *Node, segs []string, value, key string) *billing.Error {
 		} else if child.Kind == Scalar {
 			return conflict(key)
 		}
-		if (child.Kind == Array) != isIndex(segs[1]) {
+		// a[]= appends to an array; a[x]= and a[0]= are hash keys until
+		// finish. Mixing the two is a conflict.
+		if (child.Kind == Array) != (segs[1] == "") {
 			return conflict(key)
 		}
 		return insert(child, segs[1:], value, key)
 	case Array:
-		var elem *Node
-		if seg == "" {
-			if len(n.indexed) > 0 && !n.auto {
-				return conflict(key)
-			}
-			n.auto = true
-			if len(n.Items) >= MaxArrayLen {
-				return billing.Invalid(key, "parameter_invalid", "Too many elements in array %s: at most %d.", key, MaxArrayLen)
-			}
-			if last {
-				n.Items = append(n.Items, &Node{Kind: Scalar, Value: value})
-				return nil
-			}
-			elem = containerFor(segs[1])
-			n.Items = append(n.Items, elem)
-			return insert(elem, segs[1:], value, key)
-		}
-		if n.auto {
+		if seg != "" {
 			return conflict(key)
 		}
-		idx, err := strconv.Atoi(seg)
-		if err != nil || idx < 0 || idx >= MaxArrayLen {
-			return billing.Invalid(key, "parameter_invalid", "Invalid array index in %s: indexes run from 0 to %d.", key, MaxArrayLen-1)
+		if len(n.Items) >= MaxArrayLen {
+			return billing.Invalid(key, "parameter_invalid", "Too many elements in array %s: at most %d.", key, MaxArrayLen)
 		}
-		if n.indexed == nil {
-			n.indexed = map[int]*Node{}
-		}
-		elem, exists := n.indexed[idx]
 		if last {
-			if exists && elem.Kind != Scalar {
-				return conflict(key)
-			}
-			n.indexed[idx] = &Node{Kind: Scalar, Value: value}
+			n.Items = append(n.Items, &Node{Kind: Scalar, Value: value})
 			return nil
 		}
-		if !exists {
-			elem = containerFor(segs[1])
-			n.indexed[idx] = elem
-		} else if elem.Kind == Scalar || (elem.Kind == Array) != isIndex(segs[1]) {
-			return conflict(key)
-		}
+		elem := containerFor(segs[1])
+		n.Items = append(n.Items, elem)
 		return insert(elem, segs[1:], value, key)
 	}
 	return conflict(key)
 }
 
-func isIndex(seg string) bool {
-	if seg == "" {
-		return true
+// arrayIndex returns the index seg stands for when it is one an array may
+// have: digits without leading zeros, below MaxArrayLen.
+func arrayIndex(seg string) (int, bool) {
+	if seg == "" || len(seg) > len(strconv.Itoa(MaxArrayLen)) || (len(seg) > 1 && seg[0] == '0') {
+		return 0, false
 	}
-	for _, c := range seg {
+	i := 0
+	for _, c := range []byte(seg) {
 		if c < '0' || c > '9' {
-			return false
+			return 0, false
 		}
+		i = i*10 + int(c-'0')
 	}
-	return true
+	return i, i < MaxArrayLen
 }
 
+// containerFor returns the container for the segment after a bracket: an
+// array for a[]=, a hash otherwise.
 func containerFor(next string) *Node {
-	if isIndex(next) {
+	if next == "" {
 		return &Node{Kind: Array}
 	}
 	return newHash()
 }
 
-// finish orders indexed array elements by index, recursively.
+// finish turns hashes whose keys are all array indexes into arrays ordered
+// by index, recursively.
 func finish(n *Node) {
 	switch n.Kind {
 	case Hash:
 		for _, k := range n.Keys {
 			finish(n.Hash[k])
 		}
-	case Array:
-		if n.indexed != nil {
-			idx := make([]int, 0, len(n.indexed))
-			for i := range n.indexed {
-				idx = append(idx, i)
-			}
-			sort.Ints(idx)
-			for _, i := range idx {
-				n.Items = append(n.Items, n.indexed[i])
-			}
-			n.indexed = nil
+		if len(n.Keys) == 0 {
+			return
 		}
+		byIndex := make(map[int]string, len(n.Keys))
+		for _, k := range n.Keys {
+			i, ok := arrayIndex(k)
+			if !ok {
+				return
+			}
+			byIndex[i] = k
+		}
+		order := make([]int, 0, len(byIndex))
+		for i := range byIndex {
+			order = append(order, i)
+		}
+		sort.Ints(order)
+		keys := make([]string, len(order))
+		items := make([]*Node, len(order))
+		for j, i := range order {
+			keys[j] = byIndex[i]
+			items[j] = n.Hash[keys[j]]
+		}
+		*n = Node{Kind: Array, Items: items, index: keys}
+	case Array:
 		for _, it := range n.Items {
 			finish(it)
 		}

@@ -1,6 +1,7 @@
 package stripewire
 
 import (
+	"math"
 	"net/url"
 	"strconv"
 	"strings"
@@ -171,8 +172,10 @@ func (f *Form) Float(key string) (float64, bool) {
 	if !ok {
 		return 0, false
 	}
+	// ParseFloat also takes "Inf", "NaN" and hex floats ("0x1p4"); Stripe's
+	// decimals are plain decimal numbers.
 	x, err := strconv.ParseFloat(v, 64)
-	if err != nil || x != x {
+	if err != nil || math.IsInf(x, 0) || math.IsNaN(x) || strings.ContainsAny(v, "xX") {
 		f.Fail(billing.Invalid(f.Name(key), "parameter_invalid", "Invalid decimal: %s", v))
 		return 0, false
 	}
@@ -227,17 +230,68 @@ func (f *Form) Hash(key string) (sub *Form, cleared bool) {
 	if n == nil {
 		return nil, false
 	}
-	switch n.Kind {
-	case Hash:
-		return &Form{node: n, prefix: f.Name(key), root: f.root}, false
-	case Scalar:
-		if n.Value == "" {
-			return nil, true
-		}
+	if h := hashView(n); h != nil {
+		return &Form{node: h, prefix: f.Name(key), root: f.root}, false
+	}
+	if n.Kind == Scalar && n.Value == "" {
+		return nil, true
 	}
 	markUsed(n)
 	f.Fail(billing.Invalid(f.Name(key), "parameter_invalid", "Invalid hash: %s must be a hash.", f.Name(key)))
 	return nil, false
+}
+
+// hashView returns n as a hash: n itself, or for an array assembled from
+// indexed keys (a[0]=, a[1]=) a hash of those keys sharing n's items, since
+// on the wire a[0]= is a hash key too. It returns nil for scalars and for
+// arrays built with a[] appends.
+func hashView(n *Node) *Node {
+	switch {
+	case n.Kind == Hash:
+		return n
+	case n.Kind == Array && n.index != nil:
+		h := &Node{Kind: Hash, Keys: n.index, Hash: make(map[string]*Node, len(n.Items)), used: n.used}
+		for i, it := range n.Items {
+			h.Hash[n.index[i]] = it
+		}
+		return h
+	}
+	return nil
+}
+
+// itemName returns the parameter name of item i of array n under name: the
+// index the client sent, which compaction of sparse indexes may change.
+func itemName(n *Node, name string, i int) string {
+	if n.index != nil {
+		return name + "[" + n.index[i] + "]"
+	}
+	return name + "[" + strconv.Itoa(i) + "]"
+}
+
+// notArray records the error for a hash sent where an array was expected,
+// naming the first key that is no array index when there is one.
+func (f *Form) notArray(key string, n *Node) {
+	markUsed(n)
+	name := f.Name(key)
+	if n.Kind == Hash {
+		for _, k := range n.Keys {
+			if _, ok := arrayIndex(k); !ok && isDigits(k) {
+				f.Fail(billing.Invalid(name+"["+k+"]", "parameter_invalid",
+					"Invalid array index in %s[%s]: indexes run from 0 to %d.", name, k, MaxArrayLen-1))
+				return
+			}
+		}
+	}
+	f.Fail(billing.Invalid(name, "parameter_invalid", "Invalid array: %s must be an array.", name))
+}
+
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // HashList returns the array of hashes under key (items[0][price]=...). It
@@ -253,13 +307,14 @@ func (f *Form) HashList(key string) (items []*Form, present bool) {
 		items = make([]*Form, len(n.Items))
 		for i, it := range n.Items {
 			it.used = true
-			name := f.Name(key) + "[" + strconv.Itoa(i) + "]"
-			if it.Kind != Hash {
+			name := itemName(n, f.Name(key), i)
+			h := hashView(it)
+			if h == nil {
 				markUsed(it)
 				f.Fail(billing.Invalid(name, "parameter_invalid", "Invalid array: %s must be a hash.", name))
 				return nil, true
 			}
-			items[i] = &Form{node: it, prefix: name, root: f.root}
+			items[i] = &Form{node: h, prefix: name, root: f.root}
 		}
 		return items, true
 	case Scalar:
@@ -267,8 +322,7 @@ func (f *Form) HashList(key string) (items []*Form, present bool) {
 			return []*Form{}, true
 		}
 	}
-	markUsed(n)
-	f.Fail(billing.Invalid(f.Name(key), "parameter_invalid", "Invalid array: %s must be an array.", f.Name(key)))
+	f.notArray(key, n)
 	return nil, true
 }
 
@@ -287,7 +341,7 @@ func (f *Form) StringList(key string) (list []string, present bool) {
 			it.used = true
 			if it.Kind != Scalar {
 				markUsed(it)
-				f.Fail(billing.Invalid(f.Name(key)+"["+strconv.Itoa(i)+"]", "parameter_invalid", "Invalid array: %s must be an array of strings.", f.Name(key)))
+				f.Fail(billing.Invalid(itemName(n, f.Name(key), i), "parameter_invalid", "Invalid array: %s must be an array of strings.", f.Name(key)))
 				return nil, true
 			}
 			list = append(list, it.Value)
@@ -301,8 +355,7 @@ func (f *Form) StringList(key string) (list []string, present bool) {
 		// one-element array, as Stripe does for expand=customer.
 		return []string{n.Value}, true
 	}
-	markUsed(n)
-	f.Fail(billing.Invalid(f.Name(key), "parameter_invalid", "Invalid array: %s must be an array of strings.", f.Name(key)))
+	f.notArray(key, n)
 	return nil, true
 }
 
@@ -333,8 +386,8 @@ func firstUnused(n *Node, name string) string {
 		}
 	case Array:
 		for i, c := range n.Items {
-			cn := name + "[" + strconv.Itoa(i) + "]"
-			if !c.used && c.Kind != Scalar {
+			cn := itemName(n, name, i)
+			if !c.used {
 				return cn
 			}
 			if u := firstUnused(c, cn); u != "" {
@@ -384,19 +437,22 @@ func (f *Form) Metadata(key string) billing.MetadataUpdate {
 		return u
 	}
 	u.Present = true
-	switch n.Kind {
-	case Scalar:
+	if n.Kind == Scalar {
 		if n.Value != "" {
 			f.Fail(billing.Invalid(f.Name(key), "parameter_invalid", "Invalid hash: %s must be a hash of strings.", f.Name(key)))
 			return u
 		}
 		u.ClearAll = true
 		return u
-	case Array:
+	}
+	// Numeric keys (metadata[1]=x) arrive as an indexed array.
+	h := hashView(n)
+	if h == nil {
 		markUsed(n)
 		f.Fail(billing.Invalid(f.Name(key), "parameter_invalid", "Invalid hash: %s must be a hash of strings.", f.Name(key)))
 		return u
 	}
+	n = h
 	u.Set = map[string]string{}
 	for _, k := range n.Keys {
 		c := n.Hash[k]

@@ -46,9 +46,12 @@ type paymentMethodJSON struct {
 	Card           cardJSON           `json:"card"`
 	Created        int64              `json:"created"`
 	Customer       Ref                `json:"customer"`
-	Livemode       bool               `json:"livemode"`
-	Metadata       billing.Metadata   `json:"metadata"`
-	Type           string             `json:"type"`
+	// CustomerAccount is the Accounts v2 owner, which Portico does not
+	// model: always null, as for any payment method owned by a customer.
+	CustomerAccount *string          `json:"customer_account"`
+	Livemode        bool             `json:"livemode"`
+	Metadata        billing.Metadata `json:"metadata"`
+	Type            string           `json:"type"`
 }
 
 func (r *Renderer) paymentMethod(pm *billing.PaymentMethod, e Expand) (any, error) {
