@@ -39,6 +39,8 @@ type Config struct {
 	PublicURL string
 	// Clock tells the time (for idempotency expiry).
 	Clock billing.Clock
+	// RequestHashKey keys the fingerprints of idempotent requests.
+	RequestHashKey []byte
 }
 
 // API is the /v1 HTTP handler.
@@ -52,6 +54,8 @@ type API struct {
 	clock     billing.Clock
 	inflight  *inflight
 	mux       *http.ServeMux
+
+	requestHashKey []byte
 }
 
 // New returns the API.
@@ -66,6 +70,7 @@ func New(cfg Config) *API {
 		svc: cfg.Service, log: cfg.Logger, secret: cfg.SecretKeyHash, publish: []byte(cfg.PublishableKey),
 		livemode: cfg.Livemode, publicURL: strings.TrimRight(cfg.PublicURL, "/"),
 		clock: cfg.Clock, inflight: newInflight(), mux: http.NewServeMux(),
+		requestHashKey: cfg.RequestHashKey,
 	}
 	a.routes()
 	return a

@@ -3,6 +3,7 @@ package api
 import (
 	"bytes"
 	"context"
+	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -48,11 +49,15 @@ func (f *inflight) release(key string) {
 	f.mu.Unlock()
 }
 
-// fingerprint identifies a request's endpoint and parameters: a replay must
-// match the first request on both.
-func fingerprint(pairs []stripewire.Pair) string {
-	sum := sha256.Sum256([]byte(stripewire.Encode(pairs)))
-	return hex.EncodeToString(sum[:])
+// fingerprint identifies a request's parameters: a replay must match the
+// first request. It is keyed (HMAC-SHA256 with a per-installation secret)
+// because parameters can hold card numbers: a plain hash of a body whose
+// other fields are known could be reversed by trying the few possible
+// numbers with a card's known brand, last four digits and expiry.
+func (a *API) fingerprint(pairs []stripewire.Pair) string {
+	mac := hmac.New(sha256.New, a.requestHashKey)
+	mac.Write([]byte(stripewire.Encode(pairs)))
+	return hex.EncodeToString(mac.Sum(nil))
 }
 
 // serveIdempotent runs a POST or DELETE carrying an Idempotency-Key: the
@@ -74,7 +79,7 @@ func (a *API) serveIdempotent(w http.ResponseWriter, r *http.Request, key string
 	defer a.inflight.release(scope)
 
 	w.Header().Set("Idempotency-Key", key)
-	fp := fingerprint(pairs)
+	fp := a.fingerprint(pairs)
 	route := r.Method + " " + r.URL.Path
 	prev, err := a.svc.IdempotentResponse(ctx, key)
 	switch {

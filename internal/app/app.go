@@ -60,6 +60,7 @@ const (
 	settingDevKey      = "dev_secret_key"
 	settingPublishable = "publishable_key"
 	settingFingerprint = "card_fingerprint_key"
+	settingRequestHash = "request_hash_key"
 )
 
 // Open opens the store, applies migrations and builds Portico.
@@ -87,14 +88,17 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	a := &App{Store: store, cfg: cfg}
 	var keyHash [32]byte
 	var live bool
-	var fingerprintKey []byte
+	var fingerprintKey, requestHashKey []byte
 	err = store.Update(ctx, func(tx billing.Tx) error {
 		var err error
 		keyHash, live, err = a.setUpKeys(tx)
 		if err != nil {
 			return err
 		}
-		fingerprintKey, err = setting(tx, settingFingerprint, func() string { return randomHex(32) })
+		if fingerprintKey, err = setting(tx, settingFingerprint, func() string { return randomHex(32) }); err != nil {
+			return err
+		}
+		requestHashKey, err = setting(tx, settingRequestHash, func() string { return randomHex(32) })
 		return err
 	})
 	if err != nil {
@@ -105,6 +109,7 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	a.API = api.New(api.Config{
 		Service: a.Service, Logger: cfg.Logger, SecretKeyHash: keyHash, Livemode: live,
 		PublishableKey: a.PublishableKey, PublicURL: cfg.PublicURL, Clock: cfg.Clock,
+		RequestHashKey: requestHashKey,
 	})
 	return a, nil
 }

@@ -182,7 +182,7 @@ func (s *Service) DeleteCustomer(ctx context.Context, id string) (*billing.Custo
 				return err
 			}
 			for _, pm := range pms.Data {
-				if err := detach(tx, pm); err != nil {
+				if err := detachOnly(tx, pm); err != nil {
 					return err
 				}
 			}
@@ -191,6 +191,7 @@ func (s *Service) DeleteCustomer(ctx context.Context, id string) (*billing.Custo
 			}
 		}
 		c.Deleted = true
+		c.InvoiceSettings.DefaultPaymentMethod = ""
 		if err := tx.UpdateCustomer(c); err != nil {
 			return err
 		}

@@ -151,15 +151,10 @@ func (s *Service) attach(tx billing.Tx, id string, c *billing.Customer, param st
 }
 
 // detach detaches pm from its customer, clearing the customer's default if
-// it was this card.
+// it was this card (with a customer.updated event).
 func detach(tx billing.Tx, pm *billing.PaymentMethod) error {
 	customerID := pm.Customer
-	prev := *pm
-	pm.Customer = ""
-	if err := tx.UpdatePaymentMethod(pm); err != nil {
-		return err
-	}
-	if err := emit(tx, "payment_method.detached", "payment_method", pm, &prev); err != nil {
+	if err := detachOnly(tx, pm); err != nil {
 		return err
 	}
 	c, err := tx.Customer(customerID)
@@ -178,6 +173,17 @@ func detach(tx billing.Tx, pm *billing.PaymentMethod) error {
 		return emit(tx, "customer.updated", "customer", c, &before)
 	}
 	return nil
+}
+
+// detachOnly detaches pm and records payment_method.detached, leaving the
+// customer alone (for a customer being deleted).
+func detachOnly(tx billing.Tx, pm *billing.PaymentMethod) error {
+	prev := *pm
+	pm.Customer = ""
+	if err := tx.UpdatePaymentMethod(pm); err != nil {
+		return err
+	}
+	return emit(tx, "payment_method.detached", "payment_method", pm, &prev)
 }
 
 // AttachPaymentMethod attaches a payment method to a customer.
