@@ -14,6 +14,7 @@ type config struct {
 	db        string
 	publicURL string
 	secretKey string
+	debugAddr string
 	dev       bool
 	log       *slog.Logger
 }
@@ -34,6 +35,7 @@ func parseConfig(cmd string, args []string, getenv func(string) string, stderr i
 		return c, errUsage
 	}
 	c.secretKey = getenv("PORTICO_SECRET_KEY")
+	c.debugAddr = getenv("PORTICO_DEBUG_ADDR")
 	c.log = newLogger(getenv, stderr)
 	return c, nil
 }

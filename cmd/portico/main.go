@@ -59,6 +59,7 @@ Environment:
   PORTICO_SECRET_KEY  the API key (sk_test_... or sk_live_...); generated if unset
   PORTICO_LOG_FORMAT  text (default) or json
   PORTICO_LOG_LEVEL   debug, info (default), warn, error
+  PORTICO_DEBUG_ADDR  loopback address for Go's profiler (off by default)
 `
 
 // run is the whole program, with its environment passed in for tests.

@@ -50,6 +50,9 @@ func serve(ctx context.Context, c config, stdout io.Writer) error {
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          nil,
 	}
+	if c.debugAddr != "" {
+		startDebugServer(c)
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	c.log.Info("portico listening", "addr", ln.Addr().String(), "public_url", publicURL)

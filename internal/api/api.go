@@ -278,20 +278,34 @@ func (a *API) serve(w http.ResponseWriter, r *http.Request, resultType string, e
 		a.serveIdempotent(w, r.WithContext(ctx), key, pairs, exp, run)
 		return
 	}
-	status, body := a.execute(ctx, write, exp, run, nil)
-	stripewire.WriteJSON(w, status, body)
+	res := a.execute(ctx, write, exp, run, nil, nil)
+	stripewire.WriteJSON(w, res.status, res.body)
 }
 
-// execute runs run in one transaction and renders its result. When save is
-// set, it is called with the response inside the same transaction (to store
-// an idempotent response atomically with the change).
-func (a *API) execute(ctx context.Context, write bool, exp stripewire.Expand, run Run, save func(ctx context.Context, status int, body []byte) error) (int, []byte) {
+// result is the response to a request.
+type result struct {
+	status   int
+	body     []byte
+	replayed bool // a stored idempotent response
+	keyError bool // an idempotency_error about the key itself
+}
+
+// execute runs run in one transaction and renders its result. before, when
+// set, runs first in the same transaction (the idempotency look-up); save,
+// when set, is called with the response inside the same transaction (to
+// store an idempotent response atomically with the change).
+func (a *API) execute(ctx context.Context, write bool, exp stripewire.Expand, run Run, before func(ctx context.Context) error, save func(ctx context.Context, status int, body []byte) error) result {
 	var body []byte
 	txn := a.svc.Read
 	if write {
 		txn = a.svc.Atomic
 	}
 	err := txn(ctx, func(ctx context.Context) error {
+		if before != nil {
+			if err := before(ctx); err != nil {
+				return err
+			}
+		}
 		obj, err := run(ctx)
 		if err != nil {
 			return err
@@ -304,11 +318,17 @@ func (a *API) execute(ctx context.Context, write bool, exp stripewire.Expand, ru
 		}
 		return nil
 	})
-	if err != nil {
-		e := a.clientError(ctx, err)
-		return stripewire.Status(e), stripewire.ErrorJSON(e)
+	var rp *replay
+	switch {
+	case err == nil:
+		return result{status: http.StatusOK, body: body}
+	case errors.As(err, &rp) && rp.resp != nil:
+		return result{status: rp.resp.Status, body: rp.resp.Body, replayed: true}
+	case errors.As(err, &rp):
+		return result{status: stripewire.Status(rp.err), body: stripewire.ErrorJSON(rp.err), keyError: true}
 	}
-	return http.StatusOK, body
+	e := a.clientError(ctx, err)
+	return result{status: stripewire.Status(e), body: stripewire.ErrorJSON(e)}
 }
 
 // clientError returns err as a client-facing error, logging internal ones.

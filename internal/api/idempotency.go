@@ -81,44 +81,56 @@ func (a *API) serveIdempotent(w http.ResponseWriter, r *http.Request, key string
 	w.Header().Set("Idempotency-Key", key)
 	fp := a.fingerprint(pairs)
 	route := r.Method + " " + r.URL.Path
-	prev, err := a.svc.IdempotentResponse(ctx, key)
-	switch {
-	case err == nil && a.clock.Now().Sub(time.Unix(prev.Created, 0)) < IdempotencyWindow:
+	// The stored response is looked up inside the request's own write
+	// transaction, so no other request with the key can commit between the
+	// look-up and the change, and the request needs no separate read.
+	lookup := func(ctx context.Context) error {
+		prev, err := a.svc.IdempotentResponse(ctx, key)
+		if errors.Is(err, billing.ErrNotFound) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if a.clock.Now().Sub(time.Unix(prev.Created, 0)) >= IdempotencyWindow {
+			return nil // expired: the key is new again
+		}
 		if prev.Method+" "+prev.Path != route {
-			stripewire.WriteError(w, &billing.Error{Kind: billing.KindInvalid, Type: billing.TypeIdempotency, Code: "idempotency_key_in_use",
+			return &replay{err: &billing.Error{Kind: billing.KindInvalid, Type: billing.TypeIdempotency, Code: "idempotency_key_in_use",
 				Message: "Keys for idempotent requests can only be used for the same endpoint they were first used for ('" +
-					prev.Method + " " + prev.Path + "' vs '" + route + "'). Try using a key other than '" + key + "' if you meant to execute a different request."})
-			return
+					prev.Method + " " + prev.Path + "' vs '" + route + "'). Try using a key other than '" + key + "' if you meant to execute a different request."}}
 		}
 		if prev.Fingerprint != fp {
-			stripewire.WriteError(w, &billing.Error{Kind: billing.KindInvalid, Type: billing.TypeIdempotency,
-				Message: "Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '" + key + "' if you meant to execute a different request."})
-			return
+			return &replay{err: &billing.Error{Kind: billing.KindInvalid, Type: billing.TypeIdempotency,
+				Message: "Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '" + key + "' if you meant to execute a different request."}}
 		}
-		w.Header().Set("Idempotent-Replayed", "true")
-		stripewire.WriteJSON(w, prev.Status, prev.Body)
-		return
-	case err == nil, errors.Is(err, billing.ErrNotFound):
-		// First use of the key (or an expired one): run the request.
-	default:
-		stripewire.WriteError(w, a.clientError(ctx, err))
-		return
+		return &replay{resp: prev}
 	}
-
 	record := func(ctx context.Context, status int, body []byte) error {
 		return a.svc.SaveIdempotentResponse(ctx, &billing.IdempotentResponse{
 			Key: key, Method: r.Method, Path: r.URL.Path, Fingerprint: fp, Status: status, Body: body,
 		})
 	}
-	status, body := a.execute(ctx, true, exp, run, record)
-	if status != http.StatusOK && storableStatus(status) {
+	res := a.execute(ctx, true, exp, run, lookup, record)
+	if res.replayed {
+		w.Header().Set("Idempotent-Replayed", "true")
+	} else if res.status != http.StatusOK && storableStatus(res.status) && !res.keyError {
 		// The change was rolled back; the error is what a retry must see.
-		if err := a.svc.Atomic(ctx, func(ctx context.Context) error { return record(ctx, status, body) }); err != nil {
+		if err := a.svc.Atomic(ctx, func(ctx context.Context) error { return record(ctx, res.status, res.body) }); err != nil {
 			a.log.Error("storing idempotent error response", "request_id", RequestID(ctx), "error", err)
 		}
 	}
-	stripewire.WriteJSON(w, status, body)
+	stripewire.WriteJSON(w, res.status, res.body)
 }
+
+// replay ends a request early with a stored response (resp) or with an
+// idempotency_error about the key (err).
+type replay struct {
+	resp *billing.IdempotentResponse
+	err  *billing.Error
+}
+
+func (r *replay) Error() string { return "idempotent replay" }
 
 // storableStatus tells which error responses are replayed: not conflicts or
 // rate limits, which the client should retry for real.

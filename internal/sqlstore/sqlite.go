@@ -51,7 +51,12 @@ func openSQLite(ctx context.Context, path string, opt Options) (*DB, error) {
 	read.SetMaxIdleConns(opt.ReadConns)
 	read.SetConnMaxLifetime(0)
 	read.SetConnMaxIdleTime(0)
+	walPath := ""
+	if !memory {
+		walPath = path + "-wal"
+	}
 	return &DB{
+		walPath: walPath,
 		dialect: dialect{name: "sqlite", isUnique: func(err error) bool {
 			return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed")
 		}},

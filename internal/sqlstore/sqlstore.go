@@ -36,6 +36,7 @@ type DB struct {
 	write   *sql.DB // SQLite: one connection, used only by the writer
 	read    *sql.DB // SQLite: read-only pool
 	rcache  *stmtCache
+	walPath string // "" for in-memory databases
 	clock   billing.Clock
 	writer  *writer
 	log     *slog.Logger

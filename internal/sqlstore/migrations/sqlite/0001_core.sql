@@ -1,6 +1,8 @@
 -- Portico's core schema. Every object table keeps the object as JSON in
 -- `data` (Stripe's objects are deeply nested) next to the columns that are
--- filtered, ordered or kept unique. `seq` orders lists newest first.
+-- filtered, ordered or kept unique. `seq` orders lists newest first (rows
+-- are never removed, only flagged deleted, so the rowid only grows without
+-- AUTOINCREMENT's extra write per insert).
 
 CREATE TABLE settings (
 	key   TEXT PRIMARY KEY,
@@ -21,7 +23,7 @@ CREATE TABLE idempotency_keys (
 CREATE INDEX idempotency_keys_created ON idempotency_keys (created);
 
 CREATE TABLE events (
-	seq      INTEGER PRIMARY KEY AUTOINCREMENT,
+	seq      INTEGER PRIMARY KEY,
 	id       TEXT NOT NULL UNIQUE,
 	livemode INTEGER NOT NULL,
 	created  INTEGER NOT NULL,
@@ -31,7 +33,7 @@ CREATE TABLE events (
 CREATE INDEX events_type ON events (livemode, type, seq);
 
 CREATE TABLE customers (
-	seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+	seq        INTEGER PRIMARY KEY,
 	id         TEXT NOT NULL UNIQUE,
 	livemode   INTEGER NOT NULL,
 	created    INTEGER NOT NULL,
@@ -44,7 +46,7 @@ CREATE INDEX customers_email ON customers (livemode, email, seq);
 CREATE INDEX customers_test_clock ON customers (test_clock) WHERE test_clock <> '';
 
 CREATE TABLE products (
-	seq      INTEGER PRIMARY KEY AUTOINCREMENT,
+	seq      INTEGER PRIMARY KEY,
 	id       TEXT NOT NULL UNIQUE,
 	livemode INTEGER NOT NULL,
 	created  INTEGER NOT NULL,
@@ -54,7 +56,7 @@ CREATE TABLE products (
 );
 
 CREATE TABLE prices (
-	seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+	seq        INTEGER PRIMARY KEY,
 	id         TEXT NOT NULL UNIQUE,
 	livemode   INTEGER NOT NULL,
 	created    INTEGER NOT NULL,
@@ -70,7 +72,7 @@ CREATE INDEX prices_product ON prices (product, seq);
 CREATE UNIQUE INDEX prices_lookup_key ON prices (livemode, lookup_key) WHERE lookup_key IS NOT NULL;
 
 CREATE TABLE payment_methods (
-	seq      INTEGER PRIMARY KEY AUTOINCREMENT,
+	seq      INTEGER PRIMARY KEY,
 	id       TEXT NOT NULL UNIQUE,
 	livemode INTEGER NOT NULL,
 	created  INTEGER NOT NULL,
@@ -82,7 +84,7 @@ CREATE TABLE payment_methods (
 CREATE INDEX payment_methods_customer ON payment_methods (customer, seq);
 
 CREATE TABLE coupons (
-	seq      INTEGER PRIMARY KEY AUTOINCREMENT,
+	seq      INTEGER PRIMARY KEY,
 	id       TEXT NOT NULL UNIQUE,
 	livemode INTEGER NOT NULL,
 	created  INTEGER NOT NULL,
@@ -91,7 +93,7 @@ CREATE TABLE coupons (
 );
 
 CREATE TABLE promotion_codes (
-	seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+	seq         INTEGER PRIMARY KEY,
 	id          TEXT NOT NULL UNIQUE,
 	livemode    INTEGER NOT NULL,
 	created     INTEGER NOT NULL,
@@ -107,7 +109,7 @@ CREATE INDEX promotion_codes_code ON promotion_codes (livemode, code);
 CREATE UNIQUE INDEX promotion_codes_active_code ON promotion_codes (livemode, active_code) WHERE active_code IS NOT NULL;
 
 CREATE TABLE tax_ids (
-	seq      INTEGER PRIMARY KEY AUTOINCREMENT,
+	seq      INTEGER PRIMARY KEY,
 	id       TEXT NOT NULL UNIQUE,
 	livemode INTEGER NOT NULL,
 	created  INTEGER NOT NULL,
@@ -118,7 +120,7 @@ CREATE TABLE tax_ids (
 CREATE INDEX tax_ids_customer ON tax_ids (customer, seq);
 
 CREATE TABLE test_clocks (
-	seq      INTEGER PRIMARY KEY AUTOINCREMENT,
+	seq      INTEGER PRIMARY KEY,
 	id       TEXT NOT NULL UNIQUE,
 	livemode INTEGER NOT NULL,
 	created  INTEGER NOT NULL,
