@@ -149,8 +149,11 @@ func (a *API) contract(route string, next http.HandlerFunc) http.Handler {
 				a.log.Error("panic serving request", "request_id", reqID, "route", route, "panic", p)
 				stripewire.WriteError(sw, stripewire.InternalError)
 			}
-			a.log.Info("request", "method", r.Method, "route", route, "status", sw.status,
-				"duration_ms", float64(time.Since(start).Microseconds())/1000, "request_id", reqID)
+			if a.log.Enabled(r.Context(), slog.LevelInfo) {
+				a.log.LogAttrs(r.Context(), slog.LevelInfo, "request", slog.String("method", r.Method), slog.String("route", route),
+					slog.Int("status", sw.status), slog.Float64("duration_ms", float64(time.Since(start).Microseconds())/1000),
+					slog.String("request_id", reqID))
+			}
 		}()
 		if err := a.authenticate(r); err != nil {
 			stripewire.WriteError(sw, err)

@@ -88,7 +88,16 @@ func (t *tx) insert(tbl *docTable, id string, created int64, obj any, extra ...a
 		args = append(args, extra[i])
 	}
 	_, err = t.q.ExecContext(t.ctx, "INSERT INTO "+tbl.name+" ("+cols+") VALUES ("+ph+")", args...)
+	t.touch(tbl, id)
 	return t.wrap(err)
+}
+
+// touch records that the row changed, so the row cache drops it once the
+// transaction commits.
+func (t *tx) touch(tbl *docTable, id string) {
+	if t.touched != nil {
+		*t.touched = append(*t.touched, rowKey(tbl.name, t.livemode, id))
+	}
 }
 
 // update rewrites a row's data and extra columns.
@@ -105,6 +114,7 @@ func (t *tx) update(tbl *docTable, id string, obj any, extra ...any) error {
 	}
 	args = append(args, id, boolInt(t.livemode))
 	res, err := t.q.ExecContext(t.ctx, "UPDATE "+tbl.name+" SET "+set+" WHERE id = ? AND livemode = ? AND deleted = 0", args...)
+	t.touch(tbl, id)
 	if err != nil {
 		return t.wrap(err)
 	}
@@ -119,6 +129,7 @@ func (t *tx) update(tbl *docTable, id string, obj any, extra ...any) error {
 // by the caller with update first when the value must become free again.
 func (t *tx) markDeleted(tbl *docTable, id string) error {
 	res, err := t.q.ExecContext(t.ctx, "UPDATE "+tbl.name+" SET deleted = 1 WHERE id = ? AND livemode = ? AND deleted = 0", id, boolInt(t.livemode))
+	t.touch(tbl, id)
 	if err != nil {
 		return err
 	}
@@ -129,25 +140,52 @@ func (t *tx) markDeleted(tbl *docTable, id string) error {
 }
 
 // getDoc loads the object with id into a new T. Deleted rows are not found
-// unless withDeleted.
+// unless withDeleted. Read-only transactions go through the row cache.
 func getDoc[T any](t *tx, tbl *docTable, id string, withDeleted bool) (*T, error) {
-	q := "SELECT data FROM " + tbl.name + " WHERE id = ? AND livemode = ?"
-	if !withDeleted {
-		q += " AND deleted = 0"
-	}
-	var data []byte
-	err := t.q.QueryRowContext(t.ctx, q, id, boolInt(t.livemode)).Scan(&data)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, billing.ErrNotFound
-	}
+	row, err := t.row(tbl, id)
 	if err != nil {
 		return nil, err
 	}
+	if row.deleted && !withDeleted {
+		return nil, billing.ErrNotFound
+	}
 	v := new(T)
-	if err := json.Unmarshal(data, v); err != nil {
+	if err := json.Unmarshal(row.data, v); err != nil {
 		return nil, fmt.Errorf("sqlstore: decode %s %s: %w", tbl.noun, id, err)
 	}
 	return v, nil
+}
+
+// row reads one row by id, from the row cache when it may.
+func (t *tx) row(tbl *docTable, id string) (cachedRow, error) {
+	cache := t.db.cache
+	if t.writable {
+		cache = nil // the writer may see rows that will roll back
+	}
+	var key string
+	var gen uint64
+	if cache != nil {
+		key = rowKey(tbl.name, t.livemode, id)
+		row, ok, g := cache.get(key)
+		if ok {
+			return row, nil
+		}
+		gen = g
+	}
+	var row cachedRow
+	var deleted int
+	err := t.q.QueryRowContext(t.ctx, "SELECT data, deleted FROM "+tbl.name+" WHERE id = ? AND livemode = ?", id, boolInt(t.livemode)).Scan(&row.data, &deleted)
+	if errors.Is(err, sql.ErrNoRows) {
+		return row, billing.ErrNotFound
+	}
+	if err != nil {
+		return row, err
+	}
+	row.deleted = deleted != 0
+	if cache != nil {
+		cache.put(key, row, gen)
+	}
+	return row, nil
 }
 
 // getDocWhere loads the newest object matching conds.

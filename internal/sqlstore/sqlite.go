@@ -56,6 +56,7 @@ func openSQLite(ctx context.Context, path string, opt Options) (*DB, error) {
 		walPath = path + "-wal"
 	}
 	return &DB{
+		cache:   newRowCache(),
 		walPath: walPath,
 		dialect: dialect{name: "sqlite", isUnique: func(err error) bool {
 			return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed")

@@ -36,7 +36,8 @@ type DB struct {
 	write   *sql.DB // SQLite: one connection, used only by the writer
 	read    *sql.DB // SQLite: read-only pool
 	rcache  *stmtCache
-	walPath string // "" for in-memory databases
+	cache   *rowCache // nil when rows may change behind this process's back
+	walPath string    // "" for in-memory databases
 	clock   billing.Clock
 	writer  *writer
 	log     *slog.Logger

@@ -25,6 +25,9 @@ type tx struct {
 	ctx      context.Context
 	livemode bool
 	writable bool
+	// touched collects the rows a write transaction changed, for the row
+	// cache (nil when there is none).
+	touched *[]string
 }
 
 type txKey struct{}

@@ -163,7 +163,8 @@ func (w *writer) batch(first *job) {
 	}
 	now := w.db.clock.Now()
 	results := make([]pending, 0, 8)
-	results = append(results, pending{first.done, w.runJob(now, first)})
+	var touched []string
+	results = append(results, pending{first.done, w.runJob(now, first, &touched)})
 	var deferred *job
 	// Take every job that is waiting; while the previous batch's fsync is
 	// still running, also wait for more, since committing now would only
@@ -188,11 +189,14 @@ more:
 			deferred = j
 			break more
 		}
-		results = append(results, pending{j.done, w.runJob(now, j)})
+		results = append(results, pending{j.done, w.runJob(now, j, &touched)})
 	}
 	commitErr := w.exec("COMMIT")
 	if commitErr != nil {
 		w.exec("ROLLBACK")
+	}
+	if w.db.cache != nil {
+		w.db.cache.invalidate(touched)
 	}
 	var ok []pending
 	for _, r := range results {
@@ -214,8 +218,8 @@ more:
 }
 
 // runJob runs one job inside a savepoint, rolling back to it when the job
-// fails or panics.
-func (w *writer) runJob(now timeNow, j *job) (err error) {
+// fails or panics. The rows a successful job changed are added to touched.
+func (w *writer) runJob(now timeNow, j *job, touched *[]string) (err error) {
 	if err := j.ctx.Err(); err != nil {
 		return err
 	}
@@ -223,6 +227,8 @@ func (w *writer) runJob(now timeNow, j *job) (err error) {
 		return fmt.Errorf("sqlstore: savepoint: %w", err)
 	}
 	t := newTx(w.db, cachedQuerier{cache: w.cache}, now, j.ctx, true)
+	var mine []string
+	t.touched = &mine
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("sqlstore: panic in transaction: %v\n%s", p, debug.Stack())
@@ -234,6 +240,9 @@ func (w *writer) runJob(now timeNow, j *job) (err error) {
 		}
 		if rerr := w.exec("RELEASE job"); rerr != nil && err == nil {
 			err = fmt.Errorf("sqlstore: release savepoint: %w", rerr)
+		}
+		if err == nil {
+			*touched = append(*touched, mine...)
 		}
 	}()
 	return j.fn(t)

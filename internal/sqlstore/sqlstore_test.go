@@ -1,0 +1,192 @@
+package sqlstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"github.com/porticohq/portico/internal/billing"
+)
+
+func openTest(t *testing.T) *DB {
+	t.Helper()
+	db, err := Open(context.Background(), "sqlite:"+filepath.Join(t.TempDir(), "t.db"),
+		Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+func readBalance(t *testing.T, db *DB, id string) int64 {
+	t.Helper()
+	var bal int64
+	err := db.View(context.Background(), func(tx billing.Tx) error {
+		c, err := tx.Customer(id)
+		if err == nil {
+			bal = c.Balance
+		}
+		return err
+	})
+	if err != nil {
+		t.Error(err)
+	}
+	return bal
+}
+
+// TestReadYourWritesThroughRowCache updates one customer from several
+// goroutines while others read it. After an update is acknowledged, every
+// read that starts later must see it or something newer: the row cache may
+// never serve a row that a commit has replaced.
+func TestReadYourWritesThroughRowCache(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	const id = "cus_cache"
+	if err := db.Update(ctx, func(tx billing.Tx) error {
+		return tx.InsertCustomer(&billing.Customer{ID: id, Created: 1, InvoicePrefix: "ABC", TaxExempt: "none"})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	readBalance(t, db, id) // cache it
+
+	var mu sync.Mutex
+	acked := int64(0) // highest balance whose update was acknowledged
+	var wg sync.WaitGroup
+	stop := make(chan struct{})
+	for r := 0; r < 4; r++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				mu.Lock()
+				floor := acked
+				mu.Unlock()
+				if got := readBalance(t, db, id); got < floor {
+					t.Errorf("read balance %d after %d was acknowledged: stale row", got, floor)
+					return
+				}
+			}
+		}()
+	}
+	var writers sync.WaitGroup
+	for w := 0; w < 4; w++ {
+		writers.Add(1)
+		go func() {
+			defer writers.Done()
+			for i := 0; i < 150; i++ {
+				var set int64
+				err := db.Update(ctx, func(tx billing.Tx) error {
+					c, err := tx.Customer(id)
+					if err != nil {
+						return err
+					}
+					c.Balance++
+					set = c.Balance
+					return tx.UpdateCustomer(c)
+				})
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				mu.Lock()
+				if set > acked {
+					acked = set
+				}
+				mu.Unlock()
+				if got := readBalance(t, db, id); got < set {
+					t.Errorf("read %d right after writing %d", got, set)
+					return
+				}
+			}
+		}()
+	}
+	writers.Wait()
+	close(stop)
+	wg.Wait()
+	if got := readBalance(t, db, id); got != 600 {
+		t.Fatalf("final balance %d, want 600 (lost updates)", got)
+	}
+}
+
+// TestRolledBackWriteNeverReachesTheCache: a job that fails after writing
+// leaves neither the database nor the cache changed.
+func TestRolledBackWriteNeverReachesTheCache(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	if err := db.Update(ctx, func(tx billing.Tx) error {
+		return tx.InsertCustomer(&billing.Customer{ID: "cus_rb", Created: 1, Email: "before@example.com", TaxExempt: "none"})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	boom := errors.New("boom")
+	err := db.Update(ctx, func(tx billing.Tx) error {
+		c, _ := tx.Customer("cus_rb")
+		c.Email = "after@example.com"
+		if err := tx.UpdateCustomer(c); err != nil {
+			return err
+		}
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Fatalf("err = %v", err)
+	}
+	for i := 0; i < 2; i++ { // once from the database, once from the cache
+		db.View(ctx, func(tx billing.Tx) error {
+			c, err := tx.Customer("cus_rb")
+			if err != nil || c.Email != "before@example.com" {
+				t.Fatalf("after rollback: %+v, %v", c, err)
+			}
+			return nil
+		})
+	}
+}
+
+// TestBatchedJobsFailAlone: in one group commit, a failing job rolls back
+// alone and the others commit.
+func TestBatchedJobsFailAlone(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	errs := make([]error, 40)
+	for i := 0; i < 40; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			errs[i] = db.Update(ctx, func(tx billing.Tx) error {
+				if err := tx.InsertCustomer(&billing.Customer{ID: fmt.Sprintf("cus_%02d", i), Created: 1, TaxExempt: "none"}); err != nil {
+					return err
+				}
+				if i%3 == 0 {
+					return fmt.Errorf("job %d fails", i)
+				}
+				return nil
+			})
+		}(i)
+	}
+	wg.Wait()
+	for i, err := range errs {
+		var got error
+		db.View(ctx, func(tx billing.Tx) error { _, got = tx.Customer(fmt.Sprintf("cus_%02d", i)); return nil })
+		if i%3 == 0 {
+			if err == nil || !errors.Is(got, billing.ErrNotFound) {
+				t.Errorf("job %d: err %v, row %v; want failure and no row", i, err, got)
+			}
+		} else if err != nil || got != nil {
+			t.Errorf("job %d: err %v, row %v; want success and a row", i, err, got)
+		}
+	}
+}
