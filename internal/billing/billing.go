@@ -70,8 +70,8 @@ func timePart(t time.Time) string {
 // RequestInfo identifies the API request that causes a change, for the
 // events it records. Changes made by the portal or the scheduler have none.
 type RequestInfo struct {
-	ID             string
-	IdempotencyKey string
+	ID             string `json:"id"`
+	IdempotencyKey string `json:"idempotency_key"`
 }
 
 type requestInfoKey struct{}

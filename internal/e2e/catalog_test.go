@@ -939,7 +939,8 @@ func TestCatalogEvents(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	rows, err := db.Query("SELECT type, data FROM events ORDER BY seq")
+	rows, err := db.Query(`SELECT type, json_object('type', type, 'object', json(object), 'previous', json(previous),
+		'request', json_object('id', request_id, 'idempotency_key', idempotency_key)) FROM events ORDER BY seq`)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -56,7 +56,7 @@ func startPM(t *testing.T) *pmEnv {
 // first.
 func (e *pmEnv) events(typ string) []string {
 	e.t.Helper()
-	rows, err := e.db.Query("SELECT data FROM events WHERE type = ? ORDER BY seq", typ)
+	rows, err := e.db.Query("SELECT json_object('object', json(object)) FROM events WHERE type = ? ORDER BY seq", typ)
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -86,7 +86,7 @@ func (e *pmEnv) stored() string {
 	e.t.Helper()
 	var b strings.Builder
 	for _, q := range []string{
-		"SELECT data FROM payment_methods", "SELECT data FROM customers", "SELECT data FROM events",
+		"SELECT data FROM payment_methods", "SELECT data FROM customers", "SELECT object || coalesce(previous, '') FROM events",
 		"SELECT CAST(body AS TEXT) || ' ' || fingerprint FROM idempotency_keys",
 	} {
 		rows, err := e.db.Query(q)

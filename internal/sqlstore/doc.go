@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/porticohq/portico/internal/billing"
 )
@@ -18,6 +19,27 @@ type docTable struct {
 	name string
 	noun string // for errors: "customer", "price"
 	cols []string
+
+	sqlOnce   sync.Once
+	insertSQL string
+	updateSQL string
+}
+
+// statements builds the table's INSERT and UPDATE once.
+func (tbl *docTable) statements() (insert, update string) {
+	tbl.sqlOnce.Do(func() {
+		cols := "id, livemode, created, data"
+		ph := "?, ?, ?, ?"
+		set := "data = ?"
+		for _, c := range tbl.cols {
+			cols += ", " + c
+			ph += ", ?"
+			set += ", " + c + " = ?"
+		}
+		tbl.insertSQL = "INSERT INTO " + tbl.name + " (" + cols + ") VALUES (" + ph + ")"
+		tbl.updateSQL = "UPDATE " + tbl.name + " SET " + set + " WHERE id = ? AND livemode = ? AND deleted = 0"
+	})
+	return tbl.insertSQL, tbl.updateSQL
 }
 
 // cond is one SQL condition with its arguments.
@@ -79,15 +101,11 @@ func (t *tx) insert(tbl *docTable, id string, created int64, obj any, extra ...a
 	if err != nil {
 		return err
 	}
-	cols := "id, livemode, created, data"
-	ph := "?, ?, ?, ?"
-	args := []any{id, boolInt(t.livemode), created, data}
-	for i, c := range tbl.cols {
-		cols += ", " + c
-		ph += ", ?"
-		args = append(args, extra[i])
-	}
-	_, err = t.q.ExecContext(t.ctx, "INSERT INTO "+tbl.name+" ("+cols+") VALUES ("+ph+")", args...)
+	query, _ := tbl.statements()
+	args := make([]any, 0, 4+len(extra))
+	args = append(args, id, boolInt(t.livemode), created, data)
+	args = append(args, extra...)
+	_, err = t.q.ExecContext(t.ctx, query, args...)
 	t.touch(tbl, id)
 	return t.wrap(err)
 }
@@ -106,14 +124,12 @@ func (t *tx) update(tbl *docTable, id string, obj any, extra ...any) error {
 	if err != nil {
 		return err
 	}
-	set := "data = ?"
-	args := []any{data}
-	for i, c := range tbl.cols {
-		set += ", " + c + " = ?"
-		args = append(args, extra[i])
-	}
+	_, query := tbl.statements()
+	args := make([]any, 0, 3+len(extra))
+	args = append(args, data)
+	args = append(args, extra...)
 	args = append(args, id, boolInt(t.livemode))
-	res, err := t.q.ExecContext(t.ctx, "UPDATE "+tbl.name+" SET "+set+" WHERE id = ? AND livemode = ? AND deleted = 0", args...)
+	res, err := t.q.ExecContext(t.ctx, query, args...)
 	t.touch(tbl, id)
 	if err != nil {
 		return t.wrap(err)

@@ -190,3 +190,34 @@ func TestBatchedJobsFailAlone(t *testing.T) {
 		}
 	}
 }
+
+func TestPruneIdempotencyKeys(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	save := func(key string, created int64) {
+		t.Helper()
+		if err := db.Update(ctx, func(tx billing.Tx) error {
+			return tx.SaveIdempotentResponse(&billing.IdempotentResponse{Key: key, Method: "POST", Path: "/v1/x", Status: 200, Body: []byte("{}"), Created: created})
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	save("a", 100)
+	save("b", 200)
+	save("c", 300)
+	save("a", 400) // an expired key used again: a new row, after c
+	n, err := db.PruneIdempotencyKeys(250)
+	if err != nil || n != 1 {
+		t.Fatalf("pruned %d (%v), want 1 (b)", n, err)
+	}
+	for key, want := range map[string]bool{"a": true, "b": false, "c": true} {
+		var got error
+		db.View(ctx, func(tx billing.Tx) error { _, got = tx.IdempotentResponse(key); return nil })
+		if (got == nil) != want {
+			t.Errorf("key %s present=%v, want %v", key, got == nil, want)
+		}
+	}
+	if n, err := db.PruneIdempotencyKeys(1000); err != nil || n != 2 {
+		t.Fatalf("second prune removed %d (%v), want 2", n, err)
+	}
+}

@@ -58,7 +58,8 @@ func startWriter(ctx context.Context, db *DB) (*writer, error) {
 	// SQLite's automatic checkpoints stay on this connection: with
 	// synchronous=NORMAL each one syncs the WAL before copying it into the
 	// database file and syncs the file after.
-	for _, pragma := range []string{"PRAGMA synchronous=NORMAL"} {
+	// Savepoint sub-journals stay in memory rather than in temporary files.
+	for _, pragma := range []string{"PRAGMA synchronous=NORMAL", "PRAGMA temp_store=MEMORY"} {
 		if _, err := conn.ExecContext(ctx, pragma); err != nil {
 			conn.Close()
 			return nil, fmt.Errorf("sqlstore: writer %s: %w", pragma, err)

@@ -9,6 +9,8 @@ CREATE TABLE settings (
 	value TEXT NOT NULL
 );
 
+-- Rows are added in time order (a reused key is replaced by a new row), so
+-- pruning finds the expired ones by rowid and needs no index on created.
 CREATE TABLE idempotency_keys (
 	livemode    INTEGER NOT NULL,
 	key         TEXT NOT NULL,
@@ -20,15 +22,20 @@ CREATE TABLE idempotency_keys (
 	created     INTEGER NOT NULL,
 	PRIMARY KEY (livemode, key)
 );
-CREATE INDEX idempotency_keys_created ON idempotency_keys (created);
 
+-- An event keeps the object (and, for updates, the object before) as the
+-- domain JSON of that moment; the wire layer renders it per API version.
 CREATE TABLE events (
-	seq      INTEGER PRIMARY KEY,
-	id       TEXT NOT NULL UNIQUE,
-	livemode INTEGER NOT NULL,
-	created  INTEGER NOT NULL,
-	type     TEXT NOT NULL,
-	data     BLOB NOT NULL
+	seq             INTEGER PRIMARY KEY,
+	id              TEXT NOT NULL UNIQUE,
+	livemode        INTEGER NOT NULL,
+	created         INTEGER NOT NULL,
+	type            TEXT NOT NULL,
+	object_kind     TEXT NOT NULL,
+	request_id      TEXT NOT NULL DEFAULT '',
+	idempotency_key TEXT NOT NULL DEFAULT '',
+	object          BLOB NOT NULL,
+	previous        BLOB
 );
 CREATE INDEX events_type ON events (livemode, type, seq);
 
