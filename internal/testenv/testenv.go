@@ -14,6 +14,13 @@ import (
 // them.
 func RequireAll() bool { return os.Getenv("PORTICO_REQUIRE_ALL") == "1" }
 
+// Missing skips t because what is not installed (how says how to get it),
+// or fails it under PORTICO_REQUIRE_ALL=1.
+func Missing(t testing.TB, what, how string) {
+	t.Helper()
+	missing(t, what, how)
+}
+
 // missing skips t, or fails it under PORTICO_REQUIRE_ALL=1.
 func missing(t testing.TB, what, how string) {
 	t.Helper()
@@ -50,5 +57,16 @@ func PostgresURL(t testing.TB) string {
 		return u
 	}
 	missing(t, "PostgreSQL (PORTICO_TEST_DB)", "set PORTICO_TEST_DB=postgres://... or run .ci/run, which starts a throwaway cluster")
+	return ""
+}
+
+// Node returns the path of the node binary, for the stripe-node SDK tests,
+// or skips t.
+func Node(t testing.TB) string {
+	t.Helper()
+	if p, err := exec.LookPath("node"); err == nil {
+		return p
+	}
+	missing(t, "Node.js", "install it with `apt-get install nodejs npm`")
 	return ""
 }
