@@ -408,3 +408,35 @@ func TestConcurrentUpdatesLoseNothing(t *testing.T) {
 }
 
 func basic(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
+
+func TestCustomerListLeavesOutTestClockCustomers(t *testing.T) {
+	e := start(t)
+	clock, err := e.sc.V1TestHelpersTestClocks.Create(e.ctx, &stripe.TestHelpersTestClockCreateParams{FrozenTime: stripe.Int64(1_800_000_000)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, err := e.sc.V1Customers.Create(e.ctx, &stripe.CustomerCreateParams{Email: stripe.String("plain@example.com")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	onClock, err := e.sc.V1Customers.Create(e.ctx, &stripe.CustomerCreateParams{TestClock: stripe.String(clock.ID)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := func(p *stripe.CustomerListParams) []string {
+		var out []string
+		for c, err := range e.sc.V1Customers.List(e.ctx, p).All(e.ctx) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, c.ID)
+		}
+		return out
+	}
+	if got := ids(&stripe.CustomerListParams{}); len(got) != 1 || got[0] != plain.ID {
+		t.Fatalf("plain list = %v, want only %s", got, plain.ID)
+	}
+	if got := ids(&stripe.CustomerListParams{TestClock: stripe.String(clock.ID)}); len(got) != 1 || got[0] != onClock.ID {
+		t.Fatalf("clock list = %v, want only %s", got, onClock.ID)
+	}
+}

@@ -26,9 +26,9 @@ func (t *tx) ListCustomers(f billing.CustomerFilter, p billing.Page) (billing.Li
 	if f.Email != "" {
 		cs = append(cs, eq("email", f.Email))
 	}
-	if f.TestClock != "" {
-		cs = append(cs, eq("test_clock", f.TestClock))
-	}
+	// As on Stripe, customers on a test clock are listed only when their
+	// clock is asked for.
+	cs = append(cs, eq("test_clock", f.TestClock))
 	cs = append(cs, rangeConds("created", f.Created)...)
 	return listDocs[billing.Customer](t, customersTable, cs, p)
 }
