@@ -31,11 +31,19 @@ type env struct {
 }
 
 // start brings up Portico on a fresh SQLite database in a temporary folder.
-func start(t *testing.T) *env {
+func start(t *testing.T) *env { return startWith(t, app.Config{}) }
+
+// startWith is start with configuration: cfg's database and logger are
+// filled in when empty.
+func startWith(t *testing.T, cfg app.Config) *env {
 	t.Helper()
-	dir := t.TempDir()
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	a, err := app.Open(context.Background(), app.Config{DB: "sqlite:" + filepath.Join(dir, "portico.db"), Logger: log})
+	if cfg.DB == "" {
+		cfg.DB = "sqlite:" + filepath.Join(t.TempDir(), "portico.db")
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	a, err := app.Open(context.Background(), cfg)
 	if err != nil {
 		t.Fatalf("open app: %v", err)
 	}

@@ -1,13 +1,9 @@
 package e2e
 
 import (
-	"context"
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"io"
-	"log/slog"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -31,24 +27,12 @@ type pmEnv struct {
 func startPM(t *testing.T) *pmEnv {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "portico.db")
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	a, err := app.Open(context.Background(), app.Config{DB: "sqlite:" + path, Logger: log})
-	if err != nil {
-		t.Fatalf("open app: %v", err)
-	}
-	srv := httptest.NewServer(a.Handler())
+	e := startWith(t, app.Config{DB: "sqlite:" + path})
 	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro&_pragma=busy_timeout(10000)")
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() {
-		db.Close()
-		srv.Close()
-		a.Close()
-	})
-	e := &env{t: t, app: a, srv: srv, key: a.SecretKey, ctx: context.Background()}
-	e.sc = e.client(2)
-	e.once = e.client(0)
+	t.Cleanup(func() { db.Close() })
 	return &pmEnv{env: e, db: db}
 }
 

@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -22,24 +20,7 @@ import (
 // startLive brings up Portico with a live mode secret key.
 func startLive(t *testing.T) *env {
 	t.Helper()
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	a, err := app.Open(context.Background(), app.Config{
-		DB:        "sqlite:" + filepath.Join(t.TempDir(), "portico.db"),
-		SecretKey: "sk_live_" + strings.Repeat("L", 32),
-		Logger:    log,
-	})
-	if err != nil {
-		t.Fatalf("open app: %v", err)
-	}
-	srv := httptest.NewServer(a.Handler())
-	t.Cleanup(func() {
-		srv.Close()
-		a.Close()
-	})
-	e := &env{t: t, app: a, srv: srv, key: a.SecretKey, ctx: context.Background()}
-	e.sc = e.client(2)
-	e.once = e.client(0)
-	return e
+	return startWith(t, app.Config{SecretKey: "sk_live_" + strings.Repeat("L", 32)})
 }
 
 // startClockRunner runs a ClockRunner for e's service until the test ends.

@@ -656,20 +656,10 @@ func (r productRecord) Field(name, key string) (string, bool) {
 // SearchProducts runs a search query over products; results are current at
 // once.
 func (s *Service) SearchProducts(ctx context.Context, query string, limit int, page string) (SearchPage[*billing.Product], error) {
-	var out SearchPage[*billing.Product]
-	q, after, err := parseSearch(query, productSearchSchema, page)
-	if err != nil {
-		return out, err
-	}
-	err = s.view(ctx, func(tx billing.Tx) error {
-		var err error
-		out, err = collect(tx.ScanProducts,
-			func(p *billing.Product) string { return p.ID },
-			func(p *billing.Product) bool { return q.Match(productRecord{p}) },
-			after, limit)
-		return err
-	})
-	return out, err
+	return search(s, ctx, query, productSearchSchema, limit, page,
+		func(tx billing.Tx) func(func(*billing.Product) bool) error { return tx.ScanProducts },
+		func(p *billing.Product) string { return p.ID },
+		func(p *billing.Product) searchquery.Record { return productRecord{p} })
 }
 
 // priceSearchSchema lists the fields /v1/prices/search supports.
@@ -710,18 +700,8 @@ func (r priceRecord) Field(name, key string) (string, bool) {
 
 // SearchPrices runs a search query over prices; results are current at once.
 func (s *Service) SearchPrices(ctx context.Context, query string, limit int, page string) (SearchPage[*billing.Price], error) {
-	var out SearchPage[*billing.Price]
-	q, after, err := parseSearch(query, priceSearchSchema, page)
-	if err != nil {
-		return out, err
-	}
-	err = s.view(ctx, func(tx billing.Tx) error {
-		var err error
-		out, err = collect(tx.ScanPrices,
-			func(p *billing.Price) string { return p.ID },
-			func(p *billing.Price) bool { return q.Match(priceRecord{p}) },
-			after, limit)
-		return err
-	})
-	return out, err
+	return search(s, ctx, query, priceSearchSchema, limit, page,
+		func(tx billing.Tx) func(func(*billing.Price) bool) error { return tx.ScanPrices },
+		func(p *billing.Price) string { return p.ID },
+		func(p *billing.Price) searchquery.Record { return priceRecord{p} })
 }

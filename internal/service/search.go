@@ -72,21 +72,28 @@ func collect[T any](scan func(fn func(T) bool) error, id func(T) string, match f
 	return out, err
 }
 
-// SearchCustomers runs a search query over customers. Unlike Stripe's,
-// results are current at once (no indexing delay).
-func (s *Service) SearchCustomers(ctx context.Context, query string, limit int, page string) (SearchPage[*billing.Customer], error) {
-	var out SearchPage[*billing.Customer]
-	q, after, err := parseSearch(query, customerSearchSchema, page)
+// search runs query (against schema) over the objects scan yields, newest
+// first, and returns one page of matches.
+func search[T any](s *Service, ctx context.Context, query string, schema searchquery.Schema, limit int, page string,
+	scan func(tx billing.Tx) func(fn func(T) bool) error, id func(T) string, record func(T) searchquery.Record) (SearchPage[T], error) {
+	var out SearchPage[T]
+	q, after, err := parseSearch(query, schema, page)
 	if err != nil {
 		return out, err
 	}
 	err = s.view(ctx, func(tx billing.Tx) error {
 		var err error
-		out, err = collect(tx.ScanCustomers,
-			func(c *billing.Customer) string { return c.ID },
-			func(c *billing.Customer) bool { return q.Match(customerRecord{c}) },
-			after, limit)
+		out, err = collect(scan(tx), id, func(v T) bool { return q.Match(record(v)) }, after, limit)
 		return err
 	})
 	return out, err
+}
+
+// SearchCustomers runs a search query over customers. Unlike Stripe's,
+// results are current at once (no indexing delay).
+func (s *Service) SearchCustomers(ctx context.Context, query string, limit int, page string) (SearchPage[*billing.Customer], error) {
+	return search(s, ctx, query, customerSearchSchema, limit, page,
+		func(tx billing.Tx) func(func(*billing.Customer) bool) error { return tx.ScanCustomers },
+		func(c *billing.Customer) string { return c.ID },
+		func(c *billing.Customer) searchquery.Record { return customerRecord{c} })
 }

@@ -3,33 +3,16 @@ package sqlstore
 import (
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
-	"path/filepath"
 	"sync"
 	"testing"
 
 	"github.com/porticohq/portico/internal/billing"
 )
 
-func openBench(b *testing.B) *DB {
-	b.Helper()
-	db, err := Open(context.Background(), "sqlite:"+filepath.Join(b.TempDir(), "b.db"),
-		Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := db.Migrate(context.Background()); err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { db.Close() })
-	return db
-}
-
 // benchWriter runs b.N jobs from 32 goroutines through the group-commit
 // writer; ns/op is the writer's cost per job, commits included.
 func benchWriter(b *testing.B, job func(tx billing.Tx, i int) error) {
-	db := openBench(b)
+	db := openTest(b)
 	var wg sync.WaitGroup
 	next := make(chan int)
 	b.ResetTimer()

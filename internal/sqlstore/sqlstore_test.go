@@ -13,7 +13,7 @@ import (
 	"github.com/porticohq/portico/internal/billing"
 )
 
-func openTest(t *testing.T) *DB {
+func openTest(t testing.TB) *DB {
 	t.Helper()
 	db, err := Open(context.Background(), "sqlite:"+filepath.Join(t.TempDir(), "t.db"),
 		Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})

@@ -80,25 +80,15 @@ type deletedJSON struct {
 func (r *Renderer) Render(obj any, e Expand) (any, error) {
 	switch o := obj.(type) {
 	case ListResult:
-		sub, _ := e.Sub("data")
-		data := make([]any, len(o.Data))
-		for i, v := range o.Data {
-			w, err := r.Render(v, sub)
-			if err != nil {
-				return nil, err
-			}
-			data[i] = w
+		data, err := r.items(o.Data, e)
+		if err != nil {
+			return nil, err
 		}
 		return listJSON{Object: "list", Data: data, HasMore: o.HasMore, URL: o.URL}, nil
 	case SearchResult:
-		sub, _ := e.Sub("data")
-		data := make([]any, len(o.Data))
-		for i, v := range o.Data {
-			w, err := r.Render(v, sub)
-			if err != nil {
-				return nil, err
-			}
-			data[i] = w
+		data, err := r.items(o.Data, e)
+		if err != nil {
+			return nil, err
 		}
 		var next *string
 		if o.NextPage != "" {
@@ -133,6 +123,21 @@ func (r *Renderer) Render(obj any, e Expand) (any, error) {
 		}
 	}
 	return nil, fmt.Errorf("stripewire: no renderer for %T", obj)
+}
+
+// items renders the data of a list or search result; their expansions are
+// under data. in e.
+func (r *Renderer) items(objs []any, e Expand) ([]any, error) {
+	sub, _ := e.Sub("data")
+	data := make([]any, len(objs))
+	for i, v := range objs {
+		w, err := r.Render(v, sub)
+		if err != nil {
+			return nil, err
+		}
+		data[i] = w
+	}
+	return data, nil
 }
 
 // Extension renders objects of types this file does not know; ok is false
