@@ -75,6 +75,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
 		cmd, args = args[0], args[1:]
 	}
+	switch cmd {
+	case "events":
+		return runEvents(ctx, args, getenv, stdout, stderr)
+	case "deliveries":
+		return runDeliveries(ctx, args, getenv, stdout, stderr)
+	}
 	cfg, err := parseConfig(cmd, args, getenv, stderr)
 	if err != nil {
 		return err

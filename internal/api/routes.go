@@ -16,6 +16,9 @@ func (a *API) routes() {
 	a.discountRoutes()
 	a.taxIDRoutes()
 	a.testClockRoutes()
+	a.billingRoutes()
+	a.portalRoutes()
+	a.webhookRoutes()
 	// Anything else under /v1 is an unknown endpoint, answered in Stripe's
 	// error shape (after authentication, as Stripe does).
 	a.mux.Handle("/v1/", a.contract("/v1/", func(w http.ResponseWriter, r *http.Request) {

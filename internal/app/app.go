@@ -196,6 +196,8 @@ func randomHex(n int) string {
 func (a *App) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/v1/", a.API)
+	a.mountPortal(mux)
+	a.mountBillingPages(mux)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Write([]byte("ok\n"))
 	})

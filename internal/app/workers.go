@@ -28,6 +28,8 @@ func (a *App) Start() {
 	ctx, cancel := context.WithCancel(context.Background())
 	a.workers = &workers{cancel: cancel, clocks: service.NewClockRunner(a.Service, a.cfg.Logger)}
 	a.workers.clocks.Start()
+	a.startBilling()
+	a.startWebhooks()
 	a.workers.wg.Add(1)
 	go func() {
 		defer a.workers.wg.Done()
@@ -42,6 +44,8 @@ func (a *App) stopWorkers() {
 	}
 	a.workers.cancel()
 	a.workers.wg.Wait()
+	a.stopWebhooks()
+	a.stopBilling()
 	a.workers.clocks.Stop()
 	a.workers = nil
 }

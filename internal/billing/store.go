@@ -65,6 +65,10 @@ type Tx interface {
 	TaxIDStore
 	TestClockStore
 	SettingsStore
+	SubscriptionStore
+	InvoiceStore
+	PortalStore
+	WebhookStore
 }
 
 // CustomerFilter narrows a customer list.

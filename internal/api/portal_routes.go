@@ -1,0 +1,4 @@
+package api
+
+// portalRoutes registers the endpoints of billing portal configurations and sessions (placeholder).
+func (a *API) portalRoutes() {}

@@ -1,0 +1,4 @@
+package billing
+
+// PortalStore keeps portal configurations, sessions and login links.
+type PortalStore interface{}

@@ -1,0 +1,116 @@
+package billing
+
+// Subscription statuses.
+const (
+	SubIncomplete        = "incomplete"
+	SubIncompleteExpired = "incomplete_expired"
+	SubTrialing          = "trialing"
+	SubActive            = "active"
+	SubPastDue           = "past_due"
+	SubUnpaid            = "unpaid"
+	SubCanceled          = "canceled"
+	SubPaused            = "paused"
+)
+
+// SubscriptionItem is one price on a subscription, with its own billing
+// period (as in the current API, periods live on the items).
+type SubscriptionItem struct {
+	ID                 string   `json:"id"`
+	Created            int64    `json:"created"`
+	Price              string   `json:"price"`
+	Quantity           int64    `json:"quantity"`
+	CurrentPeriodStart int64    `json:"current_period_start"`
+	CurrentPeriodEnd   int64    `json:"current_period_end"`
+	Discounts          []string `json:"discounts,omitempty"` // discount ids
+	Metadata           Metadata `json:"metadata,omitempty"`
+}
+
+// CancellationDetails says why a subscription was (or will be) canceled.
+type CancellationDetails struct {
+	Comment  string `json:"comment,omitempty"`
+	Feedback string `json:"feedback,omitempty"` // customer_service, low_quality, missing_features, other, switched_service, too_complex, too_expensive, unused
+	Reason   string `json:"reason,omitempty"`   // cancellation_requested, payment_disputed, payment_failed
+}
+
+// PauseCollection pauses invoicing of a subscription.
+type PauseCollection struct {
+	Behavior  string `json:"behavior"` // keep_as_draft, mark_uncollectible, void
+	ResumesAt *int64 `json:"resumes_at,omitempty"`
+}
+
+// Discount is a coupon (maybe through a promotion code) applied to a
+// customer, subscription or item.
+type Discount struct {
+	ID               string `json:"id"`
+	Coupon           string `json:"coupon"`
+	PromotionCode    string `json:"promotion_code,omitempty"`
+	Customer         string `json:"customer,omitempty"`
+	Subscription     string `json:"subscription,omitempty"`
+	SubscriptionItem string `json:"subscription_item,omitempty"`
+	Invoice          string `json:"invoice,omitempty"`
+	Start            int64  `json:"start"`
+	End              *int64 `json:"end,omitempty"`
+}
+
+// Subscription is a customer's recurring purchase of one or more prices.
+//
+// The billing engine owns this type and may add fields; the portal reads
+// it. Field names follow Stripe's.
+type Subscription struct {
+	ID                   string              `json:"id"`
+	Created              int64               `json:"created"`
+	Livemode             bool                `json:"livemode"`
+	Customer             string              `json:"customer"`
+	Status               string              `json:"status"`
+	Items                []SubscriptionItem  `json:"items"`
+	Currency             string              `json:"currency"`
+	StartDate            int64               `json:"start_date"`
+	BillingCycleAnchor   int64               `json:"billing_cycle_anchor"`
+	CancelAtPeriodEnd    bool                `json:"cancel_at_period_end"`
+	CancelAt             *int64              `json:"cancel_at,omitempty"`
+	CanceledAt           *int64              `json:"canceled_at,omitempty"`
+	EndedAt              *int64              `json:"ended_at,omitempty"`
+	CancellationDetails  CancellationDetails `json:"cancellation_details"`
+	TrialStart           *int64              `json:"trial_start,omitempty"`
+	TrialEnd             *int64              `json:"trial_end,omitempty"`
+	CollectionMethod     string              `json:"collection_method"` // charge_automatically, send_invoice
+	DaysUntilDue         *int64              `json:"days_until_due,omitempty"`
+	DefaultPaymentMethod string              `json:"default_payment_method,omitempty"`
+	Discounts            []string            `json:"discounts,omitempty"` // discount ids
+	PauseCollection      *PauseCollection    `json:"pause_collection,omitempty"`
+	LatestInvoice        string              `json:"latest_invoice,omitempty"`
+	TestClock            string              `json:"test_clock,omitempty"`
+	Description          string              `json:"description,omitempty"`
+	Metadata             Metadata            `json:"metadata,omitempty"`
+}
+
+// Item returns the subscription's item with id.
+func (s *Subscription) Item(id string) (*SubscriptionItem, bool) {
+	for i := range s.Items {
+		if s.Items[i].ID == id {
+			return &s.Items[i], true
+		}
+	}
+	return nil, false
+}
+
+// Ended reports whether the subscription is over (canceled or expired).
+func (s *Subscription) Ended() bool {
+	return s.Status == SubCanceled || s.Status == SubIncompleteExpired
+}
+
+// SubscriptionFilter narrows a subscription list.
+type SubscriptionFilter struct {
+	Customer string
+	Price    string
+	Status   string // a status, "all", or "" (every status but canceled)
+	Created  Range
+}
+
+// SubscriptionStore keeps subscriptions. The billing engine extends it.
+type SubscriptionStore interface {
+	Subscription(id string) (*Subscription, error)
+	InsertSubscription(s *Subscription) error
+	UpdateSubscription(s *Subscription) error
+	ListSubscriptions(f SubscriptionFilter, p Page) (List[*Subscription], error)
+}
