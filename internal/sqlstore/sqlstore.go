@@ -190,3 +190,22 @@ type dialect struct {
 	// isUnique reports whether err is a unique-constraint violation.
 	isUnique func(err error) bool
 }
+
+// OnCommit registers fn to be called after every durable commit of one or
+// more write transactions (from the syncer's goroutine: fn must not block,
+// typically a non-blocking send that wakes a worker). Register hooks at
+// start-up, before writes begin.
+func (db *DB) OnCommit(fn func()) {
+	s := db.writer.sync
+	for {
+		old := s.onCommit.Load()
+		var hooks []func()
+		if old != nil {
+			hooks = append(hooks, *old...)
+		}
+		hooks = append(hooks, fn)
+		if s.onCommit.CompareAndSwap(old, &hooks) {
+			return
+		}
+	}
+}

@@ -221,3 +221,23 @@ func TestPruneIdempotencyKeys(t *testing.T) {
 		t.Fatalf("second prune removed %d (%v), want 2", n, err)
 	}
 }
+
+func TestOnCommitRunsAfterDurableCommit(t *testing.T) {
+	db := openTest(t)
+	fired := make(chan struct{}, 10)
+	db.OnCommit(func() {
+		select {
+		case fired <- struct{}{}:
+		default:
+		}
+	})
+	if err := db.Update(context.Background(), func(tx billing.Tx) error { return tx.SetSetting("k", "v") }); err != nil {
+		t.Fatal(err)
+	}
+	// The hook runs before the writer is answered, so it has fired by now.
+	select {
+	case <-fired:
+	default:
+		t.Fatal("OnCommit hook did not run for an acknowledged commit")
+	}
+}

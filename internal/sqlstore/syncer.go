@@ -29,6 +29,8 @@ type syncer struct {
 	// flight.
 	busy atomic.Bool
 	idle chan struct{}
+	// onCommit is called after each round of durable batches.
+	onCommit atomic.Pointer[[]func()]
 }
 
 // startSyncer starts the syncer for the WAL at walPath ("" for an
@@ -91,6 +93,11 @@ func (s *syncer) loop() {
 			}
 		}
 		err := s.syncWAL()
+		if hooks := s.onCommit.Load(); hooks != nil && err == nil {
+			for _, fn := range *hooks {
+				fn() // before the answers, so workers wake no later than clients
+			}
+		}
 		for _, b := range waiting {
 			for _, p := range b {
 				if err != nil && p.err == nil {

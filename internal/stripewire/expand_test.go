@@ -225,3 +225,14 @@ func TestRendererRef(t *testing.T) {
 		t.Error("a loader failure is not reported")
 	}
 }
+
+func TestDecodeKindKnowsEveryIssueTwoObject(t *testing.T) {
+	for kind := range kinds {
+		if _, err := DecodeKind(kind, []byte(`{"id":"x"}`)); err != nil {
+			t.Errorf("%s: %v", kind, err)
+		}
+	}
+	if _, err := DecodeKind("nope", []byte(`{}`)); err == nil {
+		t.Error("unknown kind decoded")
+	}
+}
