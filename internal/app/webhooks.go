@@ -1,8 +1,52 @@
 package app
 
-// The webhook delivery worker of a running Portico (placeholders until it
-// lands).
+import (
+	"os"
+	"strconv"
+	"sync"
 
-func (a *App) startWebhooks() {}
+	"github.com/porticohq/portico/internal/service"
+	"github.com/porticohq/portico/internal/webhook"
+)
 
-func (a *App) stopWebhooks() {}
+// The webhook delivery worker of a running Portico. Its settings come from
+// the environment:
+//
+//	PORTICO_WEBHOOK_BLOCK_PRIVATE=1   refuse endpoints on loopback, private
+//	                                  and other non-public addresses
+//	PORTICO_WEBHOOK_RETRY_SCALE=F     multiply the retry schedule (three days
+//	                                  of exponential backoff) by F, e.g. 0.001
+//	                                  in tests
+//	PORTICO_WEBHOOK_CONCURRENCY=N     concurrent attempts per endpoint (16)
+
+// webhookWorkers holds each App's worker (App has no field of its own for
+// it).
+var webhookWorkers sync.Map // *App → *webhook.Worker
+
+func (a *App) startWebhooks() {
+	cfg := webhook.Config{
+		Store: a.Store, Logger: a.cfg.Logger, Clock: a.cfg.Clock,
+		BlockPrivate: os.Getenv("PORTICO_WEBHOOK_BLOCK_PRIVATE") == "1",
+		Retention:    service.EventRetention,
+	}
+	if f, err := strconv.ParseFloat(os.Getenv("PORTICO_WEBHOOK_RETRY_SCALE"), 64); err == nil && f > 0 {
+		cfg.RetryScale = f
+	}
+	if n, err := strconv.Atoi(os.Getenv("PORTICO_WEBHOOK_CONCURRENCY")); err == nil && n > 0 {
+		cfg.PerEndpoint = n
+	}
+	w := webhook.New(cfg)
+	if _, loaded := webhookWorkers.LoadOrStore(a, w); loaded {
+		return
+	}
+	// Every durable commit wakes the worker, which then looks for due
+	// deliveries (a read) before claiming any (a write).
+	a.Store.OnCommit(w.Wake)
+	w.Start()
+}
+
+func (a *App) stopWebhooks() {
+	if w, ok := webhookWorkers.LoadAndDelete(a); ok {
+		w.(*webhook.Worker).Stop()
+	}
+}
