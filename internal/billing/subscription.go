@@ -82,6 +82,12 @@ type Subscription struct {
 	TestClock            string              `json:"test_clock,omitempty"`
 	Description          string              `json:"description,omitempty"`
 	Metadata             Metadata            `json:"metadata,omitempty"`
+	// NextDue is when the scheduler must next look at the subscription
+	// (a period end, a draft to finalize, a payment retry, an expiry);
+	// 0 when nothing is due.
+	NextDue int64 `json:"next_due,omitempty"`
+	// PaymentBehavior is how the first invoice was paid (payment_behavior).
+	PaymentBehavior string `json:"payment_behavior,omitempty"`
 }
 
 // Item returns the subscription's item with id.
@@ -113,4 +119,11 @@ type SubscriptionStore interface {
 	InsertSubscription(s *Subscription) error
 	UpdateSubscription(s *Subscription) error
 	ListSubscriptions(f SubscriptionFilter, p Page) (List[*Subscription], error)
+	// DueSubscriptions returns up to limit ids of subscriptions on clock
+	// ("" for those on no clock) whose NextDue is set and at or before at,
+	// earliest first.
+	DueSubscriptions(clock string, at int64, limit int) ([]string, error)
+	// SubscriptionsOnClock returns the ids of the live subscriptions on a
+	// test clock.
+	SubscriptionsOnClock(clock string) ([]string, error)
 }

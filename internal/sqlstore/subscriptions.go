@@ -2,7 +2,7 @@ package sqlstore
 
 import "github.com/porticohq/portico/internal/billing"
 
-var subscriptionsTable = &docTable{name: "subscriptions", noun: "subscription", cols: []string{"customer", "status", "test_clock"}}
+var subscriptionsTable = &docTable{name: "subscriptions", noun: "subscription", cols: []string{"customer", "status", "test_clock", "next_due"}}
 
 // Subscription returns the subscription with id.
 func (t *tx) Subscription(id string) (*billing.Subscription, error) {
@@ -11,12 +11,12 @@ func (t *tx) Subscription(id string) (*billing.Subscription, error) {
 
 // InsertSubscription adds s.
 func (t *tx) InsertSubscription(s *billing.Subscription) error {
-	return t.insert(subscriptionsTable, s.ID, s.Created, s, s.Customer, s.Status, s.TestClock)
+	return t.insert(subscriptionsTable, s.ID, s.Created, s, s.Customer, s.Status, s.TestClock, s.NextDue)
 }
 
 // UpdateSubscription stores s.
 func (t *tx) UpdateSubscription(s *billing.Subscription) error {
-	return t.update(subscriptionsTable, s.ID, s, s.Customer, s.Status, s.TestClock)
+	return t.update(subscriptionsTable, s.ID, s, s.Customer, s.Status, s.TestClock, s.NextDue)
 }
 
 // ListSubscriptions lists subscriptions.
@@ -28,7 +28,9 @@ func (t *tx) ListSubscriptions(f billing.SubscriptionFilter, p billing.Page) (bi
 	switch f.Status {
 	case "all":
 	case "":
-		cs = append(cs, cond{"status <> ?", []any{billing.SubCanceled}})
+		cs = append(cs, cond{"status NOT IN (?, ?)", []any{billing.SubCanceled, billing.SubIncompleteExpired}})
+	case "ended":
+		cs = append(cs, cond{"status IN (?, ?)", []any{billing.SubCanceled, billing.SubIncompleteExpired}})
 	default:
 		cs = append(cs, eq("status", f.Status))
 	}
@@ -44,4 +46,34 @@ func (t *tx) ListSubscriptions(f billing.SubscriptionFilter, p billing.Page) (bi
 		}
 		return false
 	})
+}
+
+// DueSubscriptions returns the ids of subscriptions on clock due at or
+// before at, earliest first.
+func (t *tx) DueSubscriptions(clock string, at int64, limit int) ([]string, error) {
+	return t.ids("SELECT id FROM subscriptions WHERE livemode = ? AND test_clock = ? AND next_due > 0 AND next_due <= ? AND deleted = 0 ORDER BY next_due, seq LIMIT ?",
+		boolInt(t.livemode), clock, at, limit)
+}
+
+// SubscriptionsOnClock returns the ids of the live subscriptions on clock.
+func (t *tx) SubscriptionsOnClock(clock string) ([]string, error) {
+	return t.ids("SELECT id FROM subscriptions WHERE livemode = ? AND test_clock = ? AND deleted = 0 AND status NOT IN (?, ?)",
+		boolInt(t.livemode), clock, billing.SubCanceled, billing.SubIncompleteExpired)
+}
+
+func (t *tx) ids(query string, args ...any) ([]string, error) {
+	rows, err := t.q.QueryContext(t.ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
 }

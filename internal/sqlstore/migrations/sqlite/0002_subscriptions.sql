@@ -1,4 +1,6 @@
--- Subscriptions (the billing engine adds its own tables in later migrations).
+-- Subscriptions. next_due is when the scheduler must next look at one (0:
+-- nothing due); the scheduler finds due subscriptions per test clock ('' for
+-- those on real time) through subscriptions_due.
 CREATE TABLE subscriptions (
 	seq        INTEGER PRIMARY KEY,
 	id         TEXT NOT NULL UNIQUE,
@@ -7,9 +9,11 @@ CREATE TABLE subscriptions (
 	customer   TEXT NOT NULL,
 	status     TEXT NOT NULL,
 	test_clock TEXT NOT NULL DEFAULT '',
+	next_due   INTEGER NOT NULL DEFAULT 0,
 	deleted    INTEGER NOT NULL DEFAULT 0,
 	data       BLOB NOT NULL
 );
 CREATE INDEX subscriptions_customer ON subscriptions (customer, seq);
 CREATE INDEX subscriptions_status ON subscriptions (livemode, status, seq);
 CREATE INDEX subscriptions_test_clock ON subscriptions (test_clock) WHERE test_clock <> '';
+CREATE INDEX subscriptions_due ON subscriptions (livemode, test_clock, next_due) WHERE next_due > 0;

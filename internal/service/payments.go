@@ -1,0 +1,491 @@
+package service
+
+import (
+	"context"
+
+	"github.com/porticohq/portico/internal/billing"
+)
+
+// Payment of invoices with Stripe's test cards. A payment makes (or reuses)
+// the invoice's PaymentIntent and a Charge whose outcome the card decides:
+// success, a decline with Stripe's codes, or 3-D Secure authentication,
+// which leaves the intent in requires_action with a link to Portico's test
+// page, where the customer completes or fails the challenge.
+
+// RetrySchedule is how long after each failed automatic payment of a
+// renewal the next attempt is made (Stripe's smart retries, simplified):
+// 3 days after the first failure, then 5, then 7. After the last attempt
+// fails the subscription is canceled, or marked unpaid when the setting
+// SettingFailedPaymentAction is "unpaid".
+var RetrySchedule = []int64{3 * 86400, 5 * 86400, 7 * 86400}
+
+// SettingFailedPaymentAction names the setting that decides what happens to
+// a subscription whose retries are exhausted: "cancel" (the default) or
+// "unpaid".
+const SettingFailedPaymentAction = "billing.failed_payment_action"
+
+// ThreeDSPath is where the hosted 3-D Secure test page lives.
+const ThreeDSPath = "/billing/3ds/"
+
+// paymentMethodFor returns the payment method an invoice is charged with:
+// its own, the subscription's, or the customer's default.
+func paymentMethodFor(tx billing.Tx, in *billing.Invoice) (string, error) {
+	if in.DefaultPaymentMethod != "" {
+		return in.DefaultPaymentMethod, nil
+	}
+	if in.Subscription != "" {
+		if sub, err := tx.Subscription(in.Subscription); err == nil && sub.DefaultPaymentMethod != "" {
+			return sub.DefaultPaymentMethod, nil
+		}
+	}
+	c, err := tx.Customer(in.Customer)
+	if err != nil {
+		return "", err
+	}
+	return c.InvoiceSettings.DefaultPaymentMethod, nil
+}
+
+// ensurePaymentIntent returns the invoice's PaymentIntent, making it.
+func ensurePaymentIntent(tx billing.Tx, in *billing.Invoice, now int64) (*billing.PaymentIntent, error) {
+	if in.PaymentIntent != "" {
+		pi, err := tx.PaymentIntent(in.PaymentIntent)
+		if err != nil {
+			return nil, err
+		}
+		if pi.Amount != in.AmountRemaining && pi.Status != billing.PISucceeded {
+			pi.Amount = in.AmountRemaining
+		}
+		return pi, nil
+	}
+	id := billing.NewID("pi")
+	pi := &billing.PaymentIntent{
+		ID: id, Created: now, Livemode: tx.Livemode(), Amount: in.AmountRemaining, Currency: in.Currency,
+		Customer: in.Customer, Invoice: in.ID, Status: billing.PIRequiresPaymentMethod,
+		ClientSecret: id + "_secret_" + billing.RandomString(24), Description: "Subscription " + in.BillingReason,
+	}
+	if in.BillingReason == billing.ReasonManual {
+		pi.Description = "Invoice " + in.Number
+	}
+	if err := tx.InsertPaymentIntent(pi); err != nil {
+		return nil, err
+	}
+	in.PaymentIntent = pi.ID
+	return pi, emit(tx, "payment_intent.created", "payment_intent", pi, nil)
+}
+
+// payOutcome is what one payment attempt did.
+type payOutcome int
+
+const (
+	paySucceeded payOutcome = iota
+	payFailed
+	payNeedsAction
+)
+
+// attemptPayment charges an open invoice's remaining amount with pmID (or
+// its default payment method). offSession marks automatic charges
+// (renewals, retries), for which cards that only ask for authentication on
+// session succeed. The invoice, its intent and the subscription are
+// updated and their events recorded; a card failure is not an error here
+// (the returned *billing.Error describes it for callers that answer with it).
+func (s *Service) attemptPayment(tx billing.Tx, in *billing.Invoice, pmID string, offSession bool, now int64) (payOutcome, *billing.Error, error) {
+	if in.Status != billing.InvoiceOpen {
+		return paySucceeded, nil, nil
+	}
+	prev := cloneInvoice(in)
+	pi, err := ensurePaymentIntent(tx, in, now)
+	if err != nil {
+		return 0, nil, err
+	}
+	piPrev := *pi
+	if pmID == "" {
+		if pmID, err = paymentMethodFor(tx, in); err != nil {
+			return 0, nil, err
+		}
+	}
+	in.Attempted = true
+	in.AttemptCount++
+	var cardErr *billing.Error
+	outcome := payFailed
+	var pm *billing.PaymentMethod
+	if pmID == "" {
+		cardErr = &billing.Error{Kind: billing.KindInvalid, Type: billing.TypeInvalidRequest, Code: "invoice_no_customer_line_items",
+			Message: "The customer has no default payment method to pay this invoice with."}
+		cardErr.Code = "payment_method_required"
+		cardErr.Message = "This customer has no attached payment source or default payment method. Please consider adding a default payment method."
+	} else if pm, err = tx.PaymentMethod(pmID); err != nil {
+		cardErr = billing.NoSuchParam("payment_method", "PaymentMethod", pmID)
+		pm = nil
+	}
+	if pm != nil {
+		pi.PaymentMethod = pm.ID
+		b := pm.Card.Behavior
+		needs3DS := b.ThreeDS == billing.ThreeDSAlways || b.ThreeDS == billing.ThreeDSRequired2 ||
+			(!offSession && (b.ThreeDS == billing.ThreeDSOnSession))
+		switch {
+		case needs3DS:
+			outcome = payNeedsAction
+			cardErr = billing.CardDeclined("authentication_required", "authentication_required",
+				"Your card was declined. This transaction requires authentication.")
+		case b.ChargeDecline != nil:
+			cardErr = b.ChargeDecline.Err()
+		case pm.Card.Expired(tx.Now()) && !offSession:
+			cardErr = billing.CardDeclined("expired_card", "expired_card", "Your card has expired.")
+		default:
+			outcome = paySucceeded
+		}
+		if outcome != payNeedsAction {
+			ch := &billing.Charge{
+				ID: billing.NewID("ch"), Created: now, Livemode: tx.Livemode(), Amount: pi.Amount, Currency: pi.Currency,
+				Customer: in.Customer, PaymentIntent: pi.ID, PaymentMethod: pm.ID, Description: pi.Description,
+				CardBrand: pm.Card.Brand, CardLast4: pm.Card.Last4,
+			}
+			if outcome == paySucceeded {
+				ch.Status, ch.Paid = "succeeded", true
+			} else {
+				ch.Status, ch.FailureCode, ch.FailureMessage, ch.DeclineCode = "failed", cardErr.Code, cardErr.Message, cardErr.DeclineCode
+			}
+			if err := tx.InsertCharge(ch); err != nil {
+				return 0, nil, err
+			}
+			pi.LatestCharge = ch.ID
+			if err := emit(tx, "charge."+ch.Status, "charge", ch, nil); err != nil {
+				return 0, nil, err
+			}
+		}
+	}
+	if cardErr != nil {
+		cardErr.PaymentMethod = pmID
+	}
+	switch outcome {
+	case paySucceeded:
+		pi.Status, pi.AmountReceived, pi.LastPaymentError, pi.NextActionURL = billing.PISucceeded, pi.Amount, nil, ""
+		markPaid(in, now)
+	case payNeedsAction:
+		pi.Status = billing.PIRequiresAction
+		pi.NextActionURL = ThreeDSPath + pi.ID
+		pi.LastPaymentError = nil
+	default:
+		pi.Status = billing.PIRequiresPaymentMethod
+		pi.LastPaymentError = &billing.PaymentError{Type: cardErr.Type, Code: cardErr.Code, DeclineCode: cardErr.DeclineCode, Message: cardErr.Message, PaymentMethod: pmID}
+	}
+	if err := tx.UpdatePaymentIntent(pi); err != nil {
+		return 0, nil, err
+	}
+	piEvent := map[payOutcome]string{paySucceeded: "payment_intent.succeeded", payFailed: "payment_intent.payment_failed", payNeedsAction: "payment_intent.requires_action"}[outcome]
+	if err := emit(tx, piEvent, "payment_intent", pi, &piPrev); err != nil {
+		return 0, nil, err
+	}
+	if outcome != paySucceeded {
+		scheduleRetry(in, offSession, now)
+	}
+	if err := tx.UpdateInvoice(in); err != nil {
+		return 0, nil, err
+	}
+	if outcome == paySucceeded {
+		if err := emit(tx, "invoice.paid", "invoice", in, prev); err != nil {
+			return 0, nil, err
+		}
+		if err := emit(tx, "invoice.payment_succeeded", "invoice", in, nil); err != nil {
+			return 0, nil, err
+		}
+	} else {
+		if err := emit(tx, "invoice.payment_failed", "invoice", in, prev); err != nil {
+			return 0, nil, err
+		}
+		if outcome == payNeedsAction {
+			if err := emit(tx, "invoice.payment_action_required", "invoice", in, nil); err != nil {
+				return 0, nil, err
+			}
+		}
+	}
+	return outcome, cardErr, s.afterPayment(tx, in, outcome, now)
+}
+
+func markPaid(in *billing.Invoice, now int64) {
+	in.AmountPaid += in.AmountRemaining
+	in.AmountRemaining = 0
+	in.Status = billing.InvoicePaid
+	in.StatusTransitions.PaidAt = &now
+	in.NextPaymentAttempt = nil
+	in.AutoAdvance = false
+}
+
+// scheduleRetry sets the next automatic attempt of a renewal invoice.
+func scheduleRetry(in *billing.Invoice, offSession bool, now int64) {
+	in.NextPaymentAttempt = nil
+	if in.CollectionMethod != "charge_automatically" || in.BillingReason == billing.ReasonSubscriptionCreate || !in.AutoAdvance {
+		return
+	}
+	n := int(in.AttemptCount) - 1
+	if n < len(RetrySchedule) {
+		t := now + RetrySchedule[n]
+		in.NextPaymentAttempt = &t
+	}
+}
+
+// afterPayment moves the invoice's subscription to the status a payment
+// attempt implies.
+func (s *Service) afterPayment(tx billing.Tx, in *billing.Invoice, outcome payOutcome, now int64) error {
+	if in.Subscription == "" {
+		return nil
+	}
+	sub, err := tx.Subscription(in.Subscription)
+	if err != nil {
+		return err
+	}
+	if sub.Ended() || sub.LatestInvoice != in.ID {
+		return nil
+	}
+	prev := cloneSub(sub)
+	switch {
+	case outcome == paySucceeded:
+		if sub.Status == billing.SubIncomplete || sub.Status == billing.SubPastDue || sub.Status == billing.SubUnpaid {
+			sub.Status = billing.SubActive
+		}
+	case sub.Status == billing.SubIncomplete:
+	case in.NextPaymentAttempt == nil && in.BillingReason != billing.ReasonSubscriptionCreate && in.AttemptCount > int64(len(RetrySchedule)):
+		action, _ := tx.Setting(SettingFailedPaymentAction)
+		if action == "unpaid" {
+			sub.Status = billing.SubUnpaid
+		} else {
+			return s.endSubscription(tx, sub, now, "payment_failed")
+		}
+	default:
+		sub.Status = billing.SubPastDue
+	}
+	return s.saveSub(tx, sub, prev)
+}
+
+// PayInvoice pays an open invoice now, with paymentMethod or its default.
+// A card failure is returned as the card error, the failed attempt kept.
+func (s *Service) PayInvoice(ctx context.Context, id, paymentMethod string, outOfBand bool) (*billing.Invoice, error) {
+	var in *billing.Invoice
+	var cardErr *billing.Error
+	err := s.update(ctx, func(tx billing.Tx) error {
+		var err error
+		if in, err = tx.Invoice(id); err != nil {
+			return notFound(err, "invoice", id)
+		}
+		now, err := s.invoiceNow(tx, in)
+		if err != nil {
+			return err
+		}
+		if in.Status == billing.InvoiceDraft {
+			if err := finalizeInvoice(tx, in, now); err != nil {
+				return err
+			}
+		}
+		if in.Status != billing.InvoiceOpen {
+			return billing.Invalid("", "invoice_unexpected_state", "Invoice is already %s.", in.Status)
+		}
+		if outOfBand {
+			prev := cloneInvoice(in)
+			markPaid(in, now)
+			if err := tx.UpdateInvoice(in); err != nil {
+				return err
+			}
+			if err := emit(tx, "invoice.paid", "invoice", in, prev); err != nil {
+				return err
+			}
+			return s.afterPayment(tx, in, paySucceeded, now)
+		}
+		if paymentMethod != "" {
+			c, err := tx.Customer(in.Customer)
+			if err != nil {
+				return err
+			}
+			pm, err := s.attach(tx, paymentMethod, c, "payment_method")
+			if err != nil {
+				return err
+			}
+			paymentMethod = pm.ID
+		}
+		_, cardErr, err = s.attemptPayment(tx, in, paymentMethod, false, now)
+		return err
+	})
+	if err == nil && cardErr != nil {
+		// The failed attempt is committed; answer with the card error.
+		return in, cardErr
+	}
+	return in, err
+}
+
+// invoiceNow is the time for an invoice's customer.
+func (s *Service) invoiceNow(tx billing.Tx, in *billing.Invoice) (int64, error) {
+	c, err := tx.Customer(in.Customer)
+	if err != nil {
+		return 0, err
+	}
+	return customerNow(tx, c)
+}
+
+// CompleteThreeDS finishes the 3-D Secure challenge of a PaymentIntent in
+// requires_action: success charges the card and pays the invoice; failure
+// leaves the intent needing a new payment method.
+func (s *Service) CompleteThreeDS(ctx context.Context, piID string, success bool) (*billing.PaymentIntent, error) {
+	var pi *billing.PaymentIntent
+	err := s.update(ctx, func(tx billing.Tx) error {
+		var err error
+		if pi, err = tx.PaymentIntent(piID); err != nil {
+			return notFound(err, "payment_intent", piID)
+		}
+		if pi.Status != billing.PIRequiresAction {
+			return billing.Invalid("", "payment_intent_unexpected_state", "This PaymentIntent does not require an action.")
+		}
+		in, err := tx.Invoice(pi.Invoice)
+		if err != nil {
+			return err
+		}
+		now, err := s.invoiceNow(tx, in)
+		if err != nil {
+			return err
+		}
+		prev := *pi
+		if !success {
+			pi.Status, pi.NextActionURL = billing.PIRequiresPaymentMethod, ""
+			pi.LastPaymentError = &billing.PaymentError{Type: billing.TypeCard, Code: "payment_intent_authentication_failure",
+				Message: "The provided PaymentMethod has failed authentication.", PaymentMethod: pi.PaymentMethod}
+			if err := tx.UpdatePaymentIntent(pi); err != nil {
+				return err
+			}
+			return emit(tx, "payment_intent.payment_failed", "payment_intent", pi, &prev)
+		}
+		pm, err := tx.PaymentMethod(pi.PaymentMethod)
+		if err != nil {
+			return err
+		}
+		ch := &billing.Charge{
+			ID: billing.NewID("ch"), Created: now, Livemode: tx.Livemode(), Amount: pi.Amount, Currency: pi.Currency,
+			Customer: pi.Customer, PaymentIntent: pi.ID, PaymentMethod: pm.ID, Description: pi.Description,
+			CardBrand: pm.Card.Brand, CardLast4: pm.Card.Last4, Status: "succeeded", Paid: true,
+		}
+		outcome := paySucceeded
+		if d := pm.Card.Behavior.ChargeDecline; d != nil {
+			outcome = payFailed
+			e := d.Err()
+			ch.Status, ch.Paid, ch.FailureCode, ch.FailureMessage, ch.DeclineCode = "failed", false, e.Code, e.Message, e.DeclineCode
+			pi.Status = billing.PIRequiresPaymentMethod
+			pi.LastPaymentError = &billing.PaymentError{Type: e.Type, Code: e.Code, DeclineCode: e.DeclineCode, Message: e.Message, PaymentMethod: pm.ID}
+		} else {
+			pi.Status, pi.AmountReceived = billing.PISucceeded, pi.Amount
+		}
+		pi.NextActionURL, pi.LatestCharge = "", ch.ID
+		if err := tx.InsertCharge(ch); err != nil {
+			return err
+		}
+		if err := emit(tx, "charge."+ch.Status, "charge", ch, nil); err != nil {
+			return err
+		}
+		if err := tx.UpdatePaymentIntent(pi); err != nil {
+			return err
+		}
+		if outcome == payFailed {
+			return emit(tx, "payment_intent.payment_failed", "payment_intent", pi, &prev)
+		}
+		if err := emit(tx, "payment_intent.succeeded", "payment_intent", pi, &prev); err != nil {
+			return err
+		}
+		if in.Status != billing.InvoiceOpen {
+			return nil
+		}
+		iprev := cloneInvoice(in)
+		markPaid(in, now)
+		if err := tx.UpdateInvoice(in); err != nil {
+			return err
+		}
+		if err := emit(tx, "invoice.paid", "invoice", in, iprev); err != nil {
+			return err
+		}
+		return s.afterPayment(tx, in, paySucceeded, now)
+	})
+	return pi, err
+}
+
+// PaymentIntent returns a payment intent.
+func (s *Service) PaymentIntent(ctx context.Context, id string) (*billing.PaymentIntent, error) {
+	var pi *billing.PaymentIntent
+	err := s.view(ctx, func(tx billing.Tx) error {
+		var err error
+		pi, err = tx.PaymentIntent(id)
+		return notFound(err, "payment_intent", id)
+	})
+	return pi, err
+}
+
+// ListPaymentIntents lists payment intents.
+func (s *Service) ListPaymentIntents(ctx context.Context, customer string, p billing.Page) (billing.List[*billing.PaymentIntent], error) {
+	var l billing.List[*billing.PaymentIntent]
+	err := s.view(ctx, func(tx billing.Tx) error {
+		var err error
+		l, err = tx.ListPaymentIntents(customer, p)
+		return err
+	})
+	return l, err
+}
+
+// ConfirmPaymentIntent retries an invoice's PaymentIntent with
+// paymentMethod (or the one it has).
+func (s *Service) ConfirmPaymentIntent(ctx context.Context, id, paymentMethod string) (*billing.PaymentIntent, error) {
+	var pi *billing.PaymentIntent
+	var cardErr *billing.Error
+	err := s.update(ctx, func(tx billing.Tx) error {
+		var err error
+		if pi, err = tx.PaymentIntent(id); err != nil {
+			return notFound(err, "payment_intent", id)
+		}
+		if pi.Status == billing.PISucceeded || pi.Status == billing.PICanceled {
+			return billing.Invalid("", "payment_intent_unexpected_state",
+				"You cannot confirm this PaymentIntent because it has a status of %s.", pi.Status)
+		}
+		in, err := tx.Invoice(pi.Invoice)
+		if err != nil {
+			return err
+		}
+		now, err := s.invoiceNow(tx, in)
+		if err != nil {
+			return err
+		}
+		if paymentMethod != "" {
+			pm, err := s.resolvePaymentMethod(tx, paymentMethod, "payment_method")
+			if err != nil {
+				return err
+			}
+			paymentMethod = pm.ID
+		} else {
+			paymentMethod = pi.PaymentMethod
+		}
+		_, cardErr, err = s.attemptPayment(tx, in, paymentMethod, false, now)
+		if err != nil {
+			return err
+		}
+		pi, err = tx.PaymentIntent(id)
+		return err
+	})
+	if err == nil && cardErr != nil {
+		return pi, cardErr
+	}
+	return pi, err
+}
+
+// Charge returns a charge.
+func (s *Service) Charge(ctx context.Context, id string) (*billing.Charge, error) {
+	var c *billing.Charge
+	err := s.view(ctx, func(tx billing.Tx) error {
+		var err error
+		c, err = tx.Charge(id)
+		return notFound(err, "charge", id)
+	})
+	return c, err
+}
+
+// ListCharges lists charges.
+func (s *Service) ListCharges(ctx context.Context, customer string, p billing.Page) (billing.List[*billing.Charge], error) {
+	var l billing.List[*billing.Charge]
+	err := s.view(ctx, func(tx billing.Tx) error {
+		var err error
+		l, err = tx.ListCharges(customer, p)
+		return err
+	})
+	return l, err
+}

@@ -1,0 +1,387 @@
+package service
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/porticohq/portico/internal/billing"
+)
+
+// The scheduler moves subscriptions through time: renewals, trial ends,
+// period-end cancellations, cancel_at, pause resumes_at, drafts to
+// finalize, payment retries and incomplete expiry. Each subscription keeps
+// NextDue, the next time something is due; a step re-reads the
+// subscription inside its transaction and does only what is due by then,
+// so running the scheduler twice (or concurrently with itself) never bills
+// a period twice: the second run finds NextDue already moved on.
+
+// incompleteExpiry is how long an incomplete subscription waits for its
+// first payment before it expires.
+const incompleteExpiry = 23 * 3600
+
+// maxStepsPerRun bounds the steps of one subscription in one run, against
+// a bug that would not move NextDue forward.
+const maxStepsPerRun = 1000
+
+// nextDue returns when the scheduler must next look at sub, given its
+// latest invoice (nil when none); 0 when never.
+func nextDue(sub *billing.Subscription, latest *billing.Invoice) int64 {
+	if sub.Ended() {
+		return 0
+	}
+	var due int64
+	consider := func(t int64) {
+		if t > 0 && (due == 0 || t < due) {
+			due = t
+		}
+	}
+	if sub.Status == billing.SubIncomplete {
+		consider(sub.Created + incompleteExpiry)
+	} else {
+		consider(periodEnd(sub))
+	}
+	if sub.CancelAt != nil {
+		consider(*sub.CancelAt)
+	}
+	if sub.PauseCollection != nil && sub.PauseCollection.ResumesAt != nil {
+		consider(*sub.PauseCollection.ResumesAt)
+	}
+	if latest != nil {
+		if latest.Status == billing.InvoiceDraft && latest.AutoAdvance && latest.AutomaticallyFinalizesAt != nil {
+			consider(*latest.AutomaticallyFinalizesAt)
+		}
+		if latest.Status == billing.InvoiceOpen && latest.NextPaymentAttempt != nil {
+			consider(*latest.NextPaymentAttempt)
+		}
+	}
+	return due
+}
+
+// advanceSubscription does, in order, everything due on sub up to now,
+// each step at its own due time.
+func (s *Service) advanceSubscription(tx billing.Tx, sub *billing.Subscription, now int64) error {
+	for n := 0; sub.NextDue > 0 && sub.NextDue <= now; n++ {
+		if n >= maxStepsPerRun {
+			return fmt.Errorf("service: subscription %s did not settle after %d steps", sub.ID, n)
+		}
+		if err := s.step(tx, sub, sub.NextDue); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// step does what is due on sub at t and stores it with its new NextDue.
+func (s *Service) step(tx billing.Tx, sub *billing.Subscription, t int64) error {
+	var latest *billing.Invoice
+	if sub.LatestInvoice != "" {
+		var err error
+		if latest, err = tx.Invoice(sub.LatestInvoice); err != nil {
+			return err
+		}
+	}
+	c, err := tx.Customer(sub.Customer)
+	if err != nil {
+		return err
+	}
+	prev := cloneSub(sub)
+	changed := false
+	switch {
+	case latest != nil && latest.Status == billing.InvoiceDraft && latest.AutoAdvance && latest.AutomaticallyFinalizesAt != nil && *latest.AutomaticallyFinalizesAt <= t:
+		if err := s.finalizeAndCharge(tx, sub, latest, t, true); err != nil {
+			return err
+		}
+		changed = prev.Status != sub.Status
+	case latest != nil && latest.Status == billing.InvoiceOpen && latest.NextPaymentAttempt != nil && *latest.NextPaymentAttempt <= t:
+		if err := tx.UpdateSubscription(sub); err != nil {
+			return err
+		}
+		if _, _, err := s.attemptPayment(tx, latest, "", true, t); err != nil {
+			return err
+		}
+		stored, err := tx.Subscription(sub.ID)
+		if err != nil {
+			return err
+		}
+		*sub = *stored
+		if sub.Ended() {
+			return nil
+		}
+	case sub.Status == billing.SubIncomplete && t >= sub.Created+incompleteExpiry:
+		sub.Status = billing.SubIncompleteExpired
+		sub.EndedAt = &t
+		if latest != nil && latest.Status == billing.InvoiceOpen {
+			if err := voidInvoice(tx, latest, t); err != nil {
+				return err
+			}
+		}
+		changed = true
+	case sub.PauseCollection != nil && sub.PauseCollection.ResumesAt != nil && *sub.PauseCollection.ResumesAt <= t:
+		sub.PauseCollection = nil
+		changed = true
+	case sub.CancelAt != nil && *sub.CancelAt <= t:
+		sub.NextDue = 0
+		return s.endSubscription(tx, sub, *sub.CancelAt, "cancellation_requested")
+	case periodEnd(sub) <= t:
+		if sub.CancelAtPeriodEnd {
+			return s.endSubscription(tx, sub, periodEnd(sub), "cancellation_requested")
+		}
+		if latest, err = s.renew(tx, sub, c, periodEnd(sub)); err != nil {
+			return err
+		}
+		changed = true
+	}
+	if sub.LatestInvoice != "" && (latest == nil || latest.ID != sub.LatestInvoice) {
+		if latest, err = tx.Invoice(sub.LatestInvoice); err != nil {
+			return err
+		}
+	} else if latest != nil {
+		if latest, err = tx.Invoice(latest.ID); err != nil {
+			return err
+		}
+	}
+	sub.NextDue = nextDue(sub, latest)
+	if sub.NextDue == prev.NextDue && sub.NextDue <= t && sub.NextDue != 0 {
+		return fmt.Errorf("service: nothing due on subscription %s at %d", sub.ID, t)
+	}
+	if changed {
+		return s.saveSub(tx, sub, prev)
+	}
+	return tx.UpdateSubscription(sub)
+}
+
+// renew starts the next period at pe and bills it with a draft invoice
+// that is finalized and charged an hour later.
+func (s *Service) renew(tx billing.Tx, sub *billing.Subscription, c *billing.Customer, pe int64) (*billing.Invoice, error) {
+	p, err := tx.Price(sub.Items[0].Price)
+	if err != nil {
+		return nil, err
+	}
+	reason := billing.ReasonSubscriptionCycle
+	if sub.Status == billing.SubTrialing {
+		sub.Status = billing.SubActive
+	}
+	next := billing.NextBoundary(sub.BillingCycleAnchor, pe, p.Recurring.Interval, p.Recurring.IntervalCount)
+	for i := range sub.Items {
+		sub.Items[i].CurrentPeriodStart, sub.Items[i].CurrentPeriodEnd = pe, next
+	}
+	in := newInvoice(tx, c, sub, sub.Currency, reason, pe)
+	items, err := pendingItemsFor(tx, c.ID, sub.ID)
+	if err != nil {
+		return nil, err
+	}
+	claimItems(in, items)
+	for i := range sub.Items {
+		l, err := itemLine(tx, sub, &sub.Items[i], pe, next)
+		if err != nil {
+			return nil, err
+		}
+		in.Lines = append(in.Lines, l)
+	}
+	in.PeriodStart, in.PeriodEnd = periodStartOfPrevious(in, pe), pe
+	fin := pe + draftFinalizeDelay
+	in.AutomaticallyFinalizesAt = &fin
+	if pc := sub.PauseCollection; pc != nil && pc.Behavior == "keep_as_draft" {
+		in.AutoAdvance = false
+		in.AutomaticallyFinalizesAt = nil
+	}
+	sub.LatestInvoice = in.ID
+	if err := insertInvoice(tx, in, pe); err != nil {
+		return nil, err
+	}
+	if err := storeClaimed(tx, items); err != nil {
+		return nil, err
+	}
+	if pc := sub.PauseCollection; pc != nil && pc.Behavior != "keep_as_draft" {
+		in.AutoAdvance = false
+		if err := finalizeInvoice(tx, in, pe); err != nil {
+			return nil, err
+		}
+		if in.Status == billing.InvoiceOpen {
+			if pc.Behavior == "void" {
+				err = voidInvoice(tx, in, pe)
+			} else {
+				err = markUncollectible(tx, in, pe)
+			}
+			if err != nil {
+				return nil, err
+			}
+		}
+	}
+	return in, nil
+}
+
+func periodStartOfPrevious(in *billing.Invoice, pe int64) int64 {
+	start := pe
+	for _, l := range in.Lines {
+		if l.Proration && l.PeriodStart < start {
+			start = l.PeriodStart
+		}
+	}
+	return start
+}
+
+// runDue advances every subscription on clock ("" for real time) due by
+// now, each in the caller's transaction, in batches.
+func (s *Service) runDue(tx billing.Tx, clock string, now int64) (int, error) {
+	done := 0
+	for {
+		ids, err := tx.DueSubscriptions(clock, now, 200)
+		if err != nil {
+			return done, err
+		}
+		if len(ids) == 0 {
+			return done, nil
+		}
+		for _, id := range ids {
+			sub, err := tx.Subscription(id)
+			if err != nil {
+				return done, err
+			}
+			if err := s.advanceSubscription(tx, sub, now); err != nil {
+				return done, err
+			}
+			done++
+		}
+	}
+}
+
+// RunDueSubscriptions advances the subscriptions on real time that are due
+// by the store's clock, each in its own short transaction (re-reading it
+// there, so concurrent runs never bill a period twice). It returns how many
+// it advanced.
+func (s *Service) RunDueSubscriptions(ctx context.Context) (int, error) {
+	total := 0
+	for _, live := range []bool{false, true} {
+		lctx := billing.WithLivemode(ctx, live)
+		for {
+			var ids []string
+			var now int64
+			if err := s.view(lctx, func(tx billing.Tx) error {
+				now = tx.Now().Unix()
+				var err error
+				ids, err = tx.DueSubscriptions("", now, 100)
+				return err
+			}); err != nil {
+				return total, err
+			}
+			if len(ids) == 0 {
+				break
+			}
+			progressed := 0
+			for _, id := range ids {
+				if ctx.Err() != nil {
+					return total, ctx.Err()
+				}
+				err := s.update(lctx, func(tx billing.Tx) error {
+					sub, err := tx.Subscription(id)
+					if err != nil {
+						return err
+					}
+					if sub.NextDue == 0 || sub.NextDue > tx.Now().Unix() {
+						return nil // done by another run
+					}
+					progressed++
+					return s.advanceSubscription(tx, sub, tx.Now().Unix())
+				})
+				if err != nil {
+					return total, err
+				}
+			}
+			total += progressed
+			if progressed == 0 {
+				break
+			}
+		}
+	}
+	return total, nil
+}
+
+// Scheduler runs RunDueSubscriptions every Interval until stopped.
+type Scheduler struct {
+	svc      *Service
+	log      *slog.Logger
+	Interval time.Duration
+	cancel   context.CancelFunc
+	wg       sync.WaitGroup
+}
+
+// NewScheduler returns a scheduler for s; Start starts it.
+func NewScheduler(s *Service, log *slog.Logger) *Scheduler {
+	if log == nil {
+		log = s.log
+	}
+	return &Scheduler{svc: s, log: log, Interval: 10 * time.Second}
+}
+
+// Start starts the scheduler's loop.
+func (sc *Scheduler) Start() {
+	ctx, cancel := context.WithCancel(context.Background())
+	sc.cancel = cancel
+	sc.wg.Add(1)
+	go func() {
+		defer sc.wg.Done()
+		t := time.NewTicker(sc.Interval)
+		defer t.Stop()
+		for {
+			if n, err := sc.svc.RunDueSubscriptions(ctx); err != nil && ctx.Err() == nil {
+				sc.log.Error("advancing subscriptions", "error", err)
+			} else if n > 0 {
+				sc.log.Info("subscriptions advanced", "count", n)
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+		}
+	}()
+}
+
+// Stop stops the loop and waits for the run in progress.
+func (sc *Scheduler) Stop() {
+	if sc.cancel != nil {
+		sc.cancel()
+	}
+	sc.wg.Wait()
+}
+
+// Test clock advances run what falls due on the clock's subscriptions, and
+// are limited to two intervals of the shortest subscription on the clock,
+// as Stripe does. The steps use no Service state, so one engine serves
+// every Service.
+func init() {
+	s := &Service{log: slog.Default()}
+	ClockAdvanceHooks = append(ClockAdvanceHooks, func(tx billing.Tx, clock *billing.TestClock, from, to int64) error {
+		_, err := s.runDue(tx, clock.ID, to)
+		return err
+	})
+	ClockAdvanceChecks = append(ClockAdvanceChecks, func(tx billing.Tx, clock *billing.TestClock, to int64) error {
+		ids, err := tx.SubscriptionsOnClock(clock.ID)
+		if err != nil {
+			return err
+		}
+		limit := int64(0)
+		for _, id := range ids {
+			sub, err := tx.Subscription(id)
+			if err != nil {
+				return err
+			}
+			p, err := tx.Price(sub.Items[0].Price)
+			if err != nil {
+				return err
+			}
+			l := billing.AddInterval(periodEnd(sub), p.Recurring.Interval, p.Recurring.IntervalCount, 1)
+			if limit == 0 || l < limit {
+				limit = l
+			}
+		}
+		if limit > 0 && to > limit {
+			return billing.Invalid("frozen_time", "", "Cannot advance the test clock more than two intervals beyond the current period of its shortest subscription: frozen_time must be at most %d.", limit)
+		}
+		return nil
+	})
+}
