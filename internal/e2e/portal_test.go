@@ -388,3 +388,13 @@ func TestPortalDefaultConfigurationRules(t *testing.T) {
 		t.Errorf("events: %s", evs)
 	}
 }
+
+// openRO opens the database file at path read-only.
+func openRO(t *testing.T, path string) *sql.DB {
+	t.Helper()
+	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return db
+}

@@ -190,20 +190,16 @@ type portalConfirmJSON struct {
 }
 
 type portalFlowJSON struct {
-	AfterCompletion           portalAfterCompletionJSON  `json:"after_completion"`
+	AfterCompletion portalAfterCompletionJSON `json:"after_completion"`
+	// CustomerUpdate is there for versions that know the customer_update
+	// flow (2026-08-26.dahlia). Stripe's changelog names the key without
+	// describing its content; Portico sends {} for customer_update flows
+	// and null otherwise.
+	CustomerUpdate            json.RawMessage            `json:"customer_update,omitempty"`
 	SubscriptionCancel        *portalCancelJSON          `json:"subscription_cancel"`
 	SubscriptionUpdate        *portalSubscriptionRefJSON `json:"subscription_update"`
 	SubscriptionUpdateConfirm *portalConfirmJSON         `json:"subscription_update_confirm"`
 	Type                      string                     `json:"type"`
-}
-
-// portalFlowCustomerUpdateJSON is the flow for versions that know the
-// customer_update flow (2026-08-26.dahlia): they carry a customer_update key
-// too. Stripe's changelog names the key without describing its content;
-// Portico sends {} for customer_update flows and null otherwise.
-type portalFlowCustomerUpdateJSON struct {
-	portalFlowJSON
-	CustomerUpdate *struct{} `json:"customer_update"`
 }
 
 type portalSessionJSON struct {
@@ -309,12 +305,11 @@ func (r *Renderer) portalFlow(f *billing.PortalFlow) any {
 		}
 		out.SubscriptionUpdateConfirm = c
 	}
-	if !r.Version.CustomerUpdateFlow() {
-		return out
+	if r.Version.CustomerUpdateFlow() {
+		out.CustomerUpdate = json.RawMessage("null")
+		if f.Type == billing.FlowCustomerUpdate {
+			out.CustomerUpdate = json.RawMessage("{}")
+		}
 	}
-	withCU := portalFlowCustomerUpdateJSON{portalFlowJSON: out}
-	if f.Type == billing.FlowCustomerUpdate {
-		withCU.CustomerUpdate = &struct{}{}
-	}
-	return withCU
+	return out
 }
