@@ -1,0 +1,123 @@
+// Package hosted serves the billing engine's customer-facing pages: the
+// hosted invoice page (hosted_invoice_url), where an open invoice can be
+// paid with a Stripe test card, its PDF (invoice_pdf), and the 3-D Secure
+// test page a PaymentIntent in requires_action redirects to.
+//
+// The pages are reached through unguessable object ids, as Stripe's hosted
+// URLs are. Every POST carries a token bound to the object (an HMAC with a
+// per-installation key) and must come from Portico's own origin, so another
+// site cannot make a customer's browser pay or authenticate.
+package hosted
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"errors"
+	"html/template"
+	"log/slog"
+	"net/http"
+	"net/url"
+
+	"github.com/porticohq/portico/internal/billing"
+	"github.com/porticohq/portico/internal/invoicepdf"
+	"github.com/porticohq/portico/internal/service"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+var templates = template.Must(template.New("").Funcs(template.FuncMap{
+	"money": invoicepdf.Money,
+	"date":  invoicepdf.Date,
+}).ParseFS(templateFS, "templates/*.html"))
+
+// Pages serves the hosted pages.
+type Pages struct {
+	svc *service.Service
+	log *slog.Logger
+	key []byte
+}
+
+// New returns the pages; key keys the form tokens.
+func New(svc *service.Service, log *slog.Logger, key []byte) *Pages {
+	if log == nil {
+		log = slog.Default()
+	}
+	return &Pages{svc: svc, log: log, key: key}
+}
+
+// Mount registers the pages on mux.
+func (p *Pages) Mount(mux *http.ServeMux) {
+	mux.HandleFunc("GET /billing/invoices/{id}", p.invoicePage)
+	mux.HandleFunc("GET /billing/invoices/{id}/pdf", p.invoicePDF)
+	mux.HandleFunc("POST /billing/invoices/{id}/pay", p.payInvoice)
+	mux.HandleFunc("GET "+service.ThreeDSPath+"{id}", p.threeDSPage)
+	mux.HandleFunc("POST "+service.ThreeDSPath+"{id}", p.threeDSAnswer)
+}
+
+// TestCards are the cards the hosted invoice page offers.
+var TestCards = []struct{ ID, Label string }{
+	{"pm_card_visa", "Visa 4242 (succeeds)"},
+	{"pm_card_chargeCustomerFail", "Visa 0341 (declined)"},
+	{"pm_card_authenticationRequired", "Visa 3184 (3-D Secure)"},
+}
+
+func (p *Pages) token(kind, id string) string {
+	m := hmac.New(sha256.New, p.key)
+	m.Write([]byte(kind + ":" + id))
+	return hex.EncodeToString(m.Sum(nil))
+}
+
+// checkPost rejects a POST without the object's token or from another
+// origin.
+func (p *Pages) checkPost(r *http.Request, kind, id string) bool {
+	if o := r.Header.Get("Origin"); o != "" && o != "null" {
+		u, err := url.Parse(o)
+		if err != nil || u.Host != r.Host {
+			return false
+		}
+	}
+	return hmac.Equal([]byte(r.PostFormValue("token")), []byte(p.token(kind, id)))
+}
+
+// find loads an object in test mode, then live mode: the id alone says
+// which data set it belongs to.
+func find[T any](r *http.Request, load func(ctx context.Context, id string) (T, error)) (T, context.Context, error) {
+	id := r.PathValue("id")
+	var zero T
+	for _, live := range []bool{false, true} {
+		ctx := billing.WithLivemode(r.Context(), live)
+		v, err := load(ctx, id)
+		if err == nil {
+			return v, ctx, nil
+		}
+		var be *billing.Error
+		if !errors.As(err, &be) || be.Kind != billing.KindNotFound {
+			return zero, nil, err
+		}
+	}
+	return zero, nil, errNotFound
+}
+
+var errNotFound = errors.New("not found")
+
+func (p *Pages) fail(w http.ResponseWriter, err error) {
+	if errors.Is(err, errNotFound) {
+		http.Error(w, "Not found", http.StatusNotFound)
+		return
+	}
+	p.log.Error("hosted page", "error", err)
+	http.Error(w, "Something went wrong", http.StatusInternalServerError)
+}
+
+func (p *Pages) render(w http.ResponseWriter, name string, data any) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("X-Frame-Options", "DENY")
+	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'")
+	if err := templates.ExecuteTemplate(w, name, data); err != nil {
+		p.log.Error("render hosted page", "template", name, "error", err)
+	}
+}

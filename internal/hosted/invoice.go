@@ -1,0 +1,90 @@
+package hosted
+
+import (
+	"net/http"
+
+	"github.com/porticohq/portico/internal/billing"
+	"github.com/porticohq/portico/internal/invoicepdf"
+)
+
+type invoiceView struct {
+	Invoice *billing.Invoice
+	Token   string
+	Cards   any
+	Error   string
+	Paid    bool
+}
+
+func (p *Pages) invoicePage(w http.ResponseWriter, r *http.Request) {
+	in, _, err := find(r, p.svc.Invoice)
+	if err != nil || in.Status == billing.InvoiceDraft {
+		if err == nil {
+			err = errNotFound
+		}
+		p.fail(w, err)
+		return
+	}
+	p.render(w, "invoice.html", invoiceView{Invoice: in, Token: p.token("invoice", in.ID), Cards: TestCards, Error: r.URL.Query().Get("error")})
+}
+
+func (p *Pages) payInvoice(w http.ResponseWriter, r *http.Request) {
+	in, ctx, err := find(r, p.svc.Invoice)
+	if err != nil {
+		p.fail(w, err)
+		return
+	}
+	if !p.checkPost(r, "invoice", in.ID) {
+		http.Error(w, "Invalid form token", http.StatusForbidden)
+		return
+	}
+	card := r.PostFormValue("card")
+	ok := false
+	for _, c := range TestCards {
+		ok = ok || c.ID == card
+	}
+	if !ok {
+		http.Error(w, "Unknown card", http.StatusBadRequest)
+		return
+	}
+	back := "/billing/invoices/" + in.ID
+	if _, err := p.svc.PayInvoice(ctx, in.ID, card, false); err != nil {
+		if e, ok := billing.AsError(err); ok {
+			http.Redirect(w, r, back+"?error="+e.Message, http.StatusSeeOther)
+			return
+		}
+		p.fail(w, err)
+		return
+	}
+	// A card that asks for 3-D Secure leaves the intent requiring action.
+	if in, err = p.svc.Invoice(ctx, in.ID); err == nil && in.Status == billing.InvoiceOpen && in.PaymentIntent != "" {
+		if pi, err := p.svc.PaymentIntent(ctx, in.PaymentIntent); err == nil && pi.Status == billing.PIRequiresAction {
+			http.Redirect(w, r, pi.NextActionURL, http.StatusSeeOther)
+			return
+		}
+	}
+	http.Redirect(w, r, back, http.StatusSeeOther)
+}
+
+func (p *Pages) invoicePDF(w http.ResponseWriter, r *http.Request) {
+	in, ctx, err := find(r, p.svc.Invoice)
+	if err != nil || in.Status == billing.InvoiceDraft {
+		if err == nil {
+			err = errNotFound
+		}
+		p.fail(w, err)
+		return
+	}
+	doc, err := p.svc.InvoiceDocument(ctx, in.ID)
+	if err != nil {
+		p.fail(w, err)
+		return
+	}
+	b, err := invoicepdf.Render(doc)
+	if err != nil {
+		p.fail(w, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/pdf")
+	w.Header().Set("Content-Disposition", `inline; filename="`+in.Number+`.pdf"`)
+	w.Write(b)
+}

@@ -1,0 +1,93 @@
+package invoicepdf
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files")
+
+func sample(locale string) Document {
+	return Document{
+		Locale: locale, Number: "ABCD1234-0001", Status: "open", Currency: "usd", Created: 1767225600, DueDate: 1769904000,
+		Business: Party{Name: "Acme Software", Address: []string{"1 Main St", "Springfield 12345", "US"}, TaxIDs: []string{"us_ein 12-3456789"}},
+		Customer: Party{Name: "Jenny Rosen", Email: "jenny@example.com", Address: []string{"2 Rue de la Paix", "75002 Paris", "FR"}, TaxIDs: []string{"eu_vat FR12345678901"}},
+		Lines: []Line{
+			{Description: "Unused time on 1 × Basic after 16 Apr 2026", Period: "16 Apr 2026 – 1 May 2026", Quantity: 1, Amount: -500},
+			{Description: "Remaining time on 1 × Pro after 16 Apr 2026", Period: "16 Apr 2026 – 1 May 2026", Quantity: 1, Amount: 1500},
+		},
+		Subtotal: 1000, Discounts: []Line{{Description: "WELCOME (10% off)", Amount: 100}}, Total: 900, AmountDue: 900,
+		Footer: "Thank you for your business.",
+	}
+}
+
+func TestRenderGolden(t *testing.T) {
+	for _, loc := range []string{"en", "fr"} {
+		b, err := Render(sample(loc))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b2, _ := Render(sample(loc))
+		if !bytes.Equal(b, b2) {
+			t.Fatal("output is not deterministic")
+		}
+		golden := filepath.Join("testdata", "invoice_"+loc+".pdf")
+		if *update {
+			os.WriteFile(golden, b, 0o644)
+		}
+		want, err := os.ReadFile(golden)
+		if err != nil {
+			t.Fatalf("%v (run with -update)", err)
+		}
+		if !bytes.Equal(b, want) {
+			t.Fatalf("%s differs from the golden file (run with -update after checking)", golden)
+		}
+	}
+}
+
+// TestRenderParses checks the PDF's structure (header, cross-reference
+// table offsets pointing at objects, trailer) and that the text is there.
+func TestRenderParses(t *testing.T) {
+	b, err := Render(sample("en"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasPrefix(b, []byte("%PDF-1.")) || !bytes.HasSuffix(bytes.TrimSpace(b), []byte("%%EOF")) {
+		t.Fatal("no PDF header or trailer")
+	}
+	m := regexp.MustCompile(`startxref\s+(\d+)`).FindSubmatch(b)
+	if m == nil {
+		t.Fatal("no startxref")
+	}
+	off, _ := strconv.Atoi(string(m[1]))
+	if !bytes.HasPrefix(b[off:], []byte("xref")) {
+		t.Fatalf("startxref %d does not point at the xref table", off)
+	}
+	entries := regexp.MustCompile(`(\d{10}) 00000 n`).FindAllSubmatch(b[off:], -1)
+	if len(entries) < 5 {
+		t.Fatalf("only %d xref entries", len(entries))
+	}
+	for i, e := range entries {
+		o, _ := strconv.Atoi(string(e[1]))
+		if !regexp.MustCompile(`^\d+ 0 obj`).Match(b[o:]) {
+			t.Fatalf("xref entry %d (offset %d) does not point at an object", i, o)
+		}
+	}
+	for _, s := range []string{"Invoice", "ABCD1234-0001", "Jenny Rosen", "eu_vat FR12345678901", "Acme Software",
+		"Remaining time on 1 \xd7 Pro", "-5.00 USD", "15.00 USD", "9.00 USD", "Amount due", "Open"} {
+		if !bytes.Contains(b, []byte(s)) {
+			t.Errorf("PDF lacks %q", s)
+		}
+	}
+	fr, _ := Render(sample("fr"))
+	for _, s := range []string{"Facture", "Montant d\xfb", "9,00 USD", "1 janvier 2026"} {
+		if !bytes.Contains(fr, []byte(s)) {
+			t.Errorf("French PDF lacks %q", s)
+		}
+	}
+}
