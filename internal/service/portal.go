@@ -358,3 +358,18 @@ func (s *Service) EnsureDefaultPortalConfiguration(ctx context.Context) (*billin
 	})
 	return c, err
 }
+
+// PortalConfigurationByLoginPage returns the active configuration whose
+// enabled login page has id, or ErrPortalLinkInvalid.
+func (s *Service) PortalConfigurationByLoginPage(ctx context.Context, id string) (*billing.PortalConfiguration, error) {
+	var c *billing.PortalConfiguration
+	err := s.view(ctx, func(tx billing.Tx) error {
+		var err error
+		c, err = tx.PortalConfigurationByLoginPage(id)
+		if errors.Is(err, billing.ErrNotFound) || (err == nil && !c.Active) {
+			return ErrPortalLinkInvalid
+		}
+		return err
+	})
+	return c, err
+}

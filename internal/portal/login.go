@@ -1,0 +1,142 @@
+package portal
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/porticohq/portico/internal/billing"
+	"github.com/porticohq/portico/internal/mail"
+	"github.com/porticohq/portico/internal/service"
+	"github.com/porticohq/portico/internal/stripewire"
+)
+
+// csrfCookie holds the browser's random value that form tokens are bound
+// to (double submit, with the token an HMAC of the value, so a token cannot
+// be made without the server's key).
+const csrfCookie = "portico_csrf"
+
+// csrfToken returns the form token for purpose, giving the browser its
+// CSRF cookie first when it has none.
+func (h *Handler) csrfToken(w http.ResponseWriter, r *http.Request, purpose string) string {
+	v := ""
+	if c, err := r.Cookie(csrfCookie); err == nil && len(c.Value) >= 32 {
+		v = c.Value
+	} else {
+		v = billing.RandomString(32)
+		http.SetCookie(w, &http.Cookie{Name: csrfCookie, Value: v, Path: "/p/", HttpOnly: true, Secure: h.secure, SameSite: http.SameSiteLaxMode})
+	}
+	return h.sign(r, v, purpose)
+}
+
+func (h *Handler) sign(r *http.Request, value, purpose string) string {
+	h.keyOnce.Do(func() { h.key, h.keyErr = h.svc.PortalKey(r.Context()) })
+	if h.keyErr != nil {
+		return ""
+	}
+	m := hmac.New(sha256.New, h.key)
+	m.Write([]byte(purpose + "\x00" + value))
+	return hex.EncodeToString(m.Sum(nil))
+}
+
+// checkCSRF verifies a form post: the token must match the CSRF cookie,
+// and a cross-origin Origin header is refused outright.
+func (h *Handler) checkCSRF(r *http.Request, purpose string) bool {
+	if o := r.Header.Get("Origin"); o != "" && h.publicURL != "" {
+		pu, err1 := url.Parse(h.publicURL)
+		ou, err2 := url.Parse(o)
+		if err1 != nil || err2 != nil || pu.Scheme != ou.Scheme || pu.Host != ou.Host {
+			return false
+		}
+	}
+	c, err := r.Cookie(csrfCookie)
+	if err != nil || len(c.Value) < 32 {
+		return false
+	}
+	r.Body = http.MaxBytesReader(nil, r.Body, 8<<10)
+	got := r.PostFormValue("csrf")
+	want := h.sign(r, c.Value, purpose)
+	return want != "" && hmac.Equal([]byte(got), []byte(want))
+}
+
+// loginPage returns the context for a login page id, or answers 404.
+func (h *Handler) loginContext(w http.ResponseWriter, r *http.Request) (*http.Request, bool) {
+	ctx, ok := service.PortalTokenContext(r.Context(), r.PathValue("id"))
+	if !ok {
+		h.message(w, http.StatusNotFound, "This page does not exist", "Check the link you followed.")
+		return r, false
+	}
+	return r.WithContext(ctx), true
+}
+
+// loginForm shows the login page of a configuration whose login page is
+// enabled.
+func (h *Handler) loginForm(w http.ResponseWriter, r *http.Request) {
+	r, ok := h.loginContext(w, r)
+	if !ok {
+		return
+	}
+	conf, err := h.svc.PortalConfigurationByLoginPage(r.Context(), r.PathValue("id"))
+	if errors.Is(err, service.ErrPortalLinkInvalid) {
+		h.message(w, http.StatusNotFound, "This page does not exist", "Check the link you followed.")
+		return
+	}
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.page(w, http.StatusOK, "login", loginView{Headline: conf.BusinessProfile.Headline, CSRF: h.csrfToken(w, r, "login")})
+}
+
+// sentText is the one answer to a sign-in request, whether or not a
+// customer has the address.
+const sentText = "If a billing account uses that address, we have sent it a link to your billing portal. The link works once, for a limited time."
+
+// loginSubmit emails a sign-in link when a customer has the address. The
+// answer is the same either way, and sending never waits on the network,
+// so neither the page nor its timing tells whether the address is known.
+func (h *Handler) loginSubmit(w http.ResponseWriter, r *http.Request) {
+	r, ok := h.loginContext(w, r)
+	if !ok {
+		return
+	}
+	if !h.checkCSRF(r, "login") {
+		h.message(w, http.StatusForbidden, "Please try again", "The form expired. Reload the page and try again.")
+		return
+	}
+	email := strings.TrimSpace(r.PostFormValue("email"))
+	if len(email) > 512 || !strings.Contains(email, "@") || strings.ContainsAny(email, "\r\n") {
+		h.message(w, http.StatusBadRequest, "Check the address", "Enter the email address you use for billing.")
+		return
+	}
+	link, err := h.svc.RequestPortalLogin(r.Context(), service.PortalLoginRequest{
+		LoginPage: r.PathValue("id"), Email: email, ClientIP: h.clientIP(r),
+		PerAddress: h.set.LoginPerAddress, PerIP: h.set.LoginPerIP, Window: h.set.LoginWindow, LinkLifetime: h.set.LoginLinkLifetime,
+	})
+	switch {
+	case errors.Is(err, service.ErrPortalLinkInvalid):
+		h.message(w, http.StatusNotFound, "This page does not exist", "Check the link you followed.")
+		return
+	case errors.Is(err, service.ErrPortalRateLimited):
+		w.Header().Set("Retry-After", "3600")
+		h.message(w, http.StatusTooManyRequests, "Too many attempts", "Please wait a while before asking for another link.")
+		return
+	case err != nil:
+		h.fail(w, r, err)
+		return
+	}
+	if link.Token != "" {
+		msg := mail.Message{To: link.Customer.Email, Subject: "Your billing portal link",
+			Text: "Hello,\n\nSomeone (hopefully you) asked to sign in to your billing portal. Open this link to continue:\n\n" +
+				stripewire.PortalSessionURL(h.publicURL, link.Token) + "\n\nThe link works once and expires in " + h.set.LoginLinkLifetime.String() +
+				". If you did not ask for it, you can ignore this email.\n"}
+		if err := h.mailer.Send(r.Context(), msg); err != nil {
+			h.log.Error("queueing a portal sign-in email", "error", err)
+		}
+	}
+	h.message(w, http.StatusOK, "Check your email", sentText)
+}

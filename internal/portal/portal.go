@@ -1,0 +1,229 @@
+// Package portal serves the customer-facing pages behind portal URLs: the
+// session link (/p/session/<token>), which it exchanges for a signed-in
+// visit held in a cookie, the portal itself (for now a plain page naming
+// the customer; the hosted portal builds on it) and a configuration's login
+// page (/p/login/<id>), which emails a one-time link.
+package portal
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/porticohq/portico/internal/mail"
+	"github.com/porticohq/portico/internal/service"
+)
+
+// Settings are the portal's tunables, with defaults from DefaultSettings.
+type Settings struct {
+	// IdleTimeout ends a signed-in visit after this long without a request
+	// (PORTICO_PORTAL_IDLE_TIMEOUT, default 1h). Session links themselves
+	// must be opened within service.PortalLinkLifetime (5 minutes).
+	IdleTimeout time.Duration
+	// LoginLinkLifetime is how long an emailed sign-in link can be opened
+	// (PORTICO_PORTAL_LOGIN_LINK_LIFETIME, default 15m): longer than an API
+	// session's five minutes, since email takes a while to arrive.
+	LoginLinkLifetime time.Duration
+	// LoginPerAddress and LoginPerIP bound the sign-in links requested for
+	// one email address and from one client IP per LoginWindow
+	// (PORTICO_PORTAL_LOGIN_PER_ADDRESS, default 5;
+	// PORTICO_PORTAL_LOGIN_PER_IP, default 20; window 1h).
+	LoginPerAddress int64
+	LoginPerIP      int64
+	LoginWindow     time.Duration
+	// ClientIPHeader names the header a trusted reverse proxy puts the
+	// client's address in (PORTICO_CLIENT_IP_HEADER, e.g. X-Forwarded-For;
+	// its last entry is used). Empty: the connection's address.
+	ClientIPHeader string
+}
+
+// DefaultSettings returns the defaults.
+func DefaultSettings() Settings {
+	return Settings{IdleTimeout: time.Hour, LoginLinkLifetime: 15 * time.Minute, LoginPerAddress: 5, LoginPerIP: 20, LoginWindow: time.Hour}
+}
+
+// SettingsFromEnv reads the PORTICO_PORTAL_* variables over the defaults;
+// malformed values keep the default.
+func SettingsFromEnv(getenv func(string) string) Settings {
+	s := DefaultSettings()
+	dur := func(key string, dst *time.Duration) {
+		if d, err := time.ParseDuration(getenv(key)); err == nil && d > 0 {
+			*dst = d
+		}
+	}
+	num := func(key string, dst *int64) {
+		if n, err := strconv.ParseInt(getenv(key), 10, 64); err == nil && n > 0 {
+			*dst = n
+		}
+	}
+	dur("PORTICO_PORTAL_IDLE_TIMEOUT", &s.IdleTimeout)
+	dur("PORTICO_PORTAL_LOGIN_LINK_LIFETIME", &s.LoginLinkLifetime)
+	num("PORTICO_PORTAL_LOGIN_PER_ADDRESS", &s.LoginPerAddress)
+	num("PORTICO_PORTAL_LOGIN_PER_IP", &s.LoginPerIP)
+	s.ClientIPHeader = getenv("PORTICO_CLIENT_IP_HEADER")
+	return s
+}
+
+// Config configures New.
+type Config struct {
+	Service   *service.Service
+	Mailer    mail.Mailer
+	Logger    *slog.Logger
+	PublicURL string
+	Settings  Settings
+}
+
+// Handler serves the portal pages.
+type Handler struct {
+	svc       *service.Service
+	mailer    mail.Mailer
+	log       *slog.Logger
+	publicURL string
+	secure    bool
+	set       Settings
+
+	keyOnce sync.Once
+	key     []byte
+	keyErr  error
+}
+
+// New returns the portal's pages.
+func New(cfg Config) *Handler {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Settings.IdleTimeout == 0 {
+		cfg.Settings = DefaultSettings()
+	}
+	pub := strings.TrimRight(cfg.PublicURL, "/")
+	return &Handler{svc: cfg.Service, mailer: cfg.Mailer, log: cfg.Logger, publicURL: pub,
+		secure: strings.HasPrefix(pub, "https://"), set: cfg.Settings}
+}
+
+// Mount registers the pages on mux.
+func (h *Handler) Mount(mux *http.ServeMux) {
+	mux.HandleFunc("GET /p/session/{token}", h.openSession)
+	mux.HandleFunc("GET /p/{$}", h.home)
+	mux.HandleFunc("POST /p/logout", h.logout)
+	mux.HandleFunc("GET /p/login/{id}", h.loginForm)
+	mux.HandleFunc("POST /p/login/{id}", h.loginSubmit)
+}
+
+// visitCookie is the cookie holding a visit's secret.
+const visitCookie = "portico_portal"
+
+// setVisitCookie gives the browser the visit's secret: HttpOnly, SameSite
+// Lax (the link arrives by navigation from the merchant's site), Secure
+// when Portico is served over https.
+func (h *Handler) setVisitCookie(w http.ResponseWriter, token string) {
+	http.SetCookie(w, &http.Cookie{Name: visitCookie, Value: token, Path: "/p/", HttpOnly: true, Secure: h.secure, SameSite: http.SameSiteLaxMode})
+}
+
+func (h *Handler) clearVisitCookie(w http.ResponseWriter) {
+	http.SetCookie(w, &http.Cookie{Name: visitCookie, Value: "", Path: "/p/", MaxAge: -1, HttpOnly: true, Secure: h.secure, SameSite: http.SameSiteLaxMode})
+}
+
+// openSession exchanges a session link for a visit and sends the browser
+// on to the portal, so the token leaves the address bar and history.
+func (h *Handler) openSession(w http.ResponseWriter, r *http.Request) {
+	token := r.PathValue("token")
+	ctx, ok := service.PortalTokenContext(r.Context(), token)
+	if !ok {
+		h.message(w, http.StatusNotFound, "This link is not valid", "Ask for a new link to your billing portal.")
+		return
+	}
+	_, visitToken, err := h.svc.OpenPortalLink(ctx, token)
+	switch {
+	case err == nil:
+		h.setVisitCookie(w, visitToken)
+		http.Redirect(w, r, "/p/", http.StatusSeeOther)
+	case errors.Is(err, service.ErrPortalLinkInvalid):
+		h.message(w, http.StatusNotFound, "This link is not valid", "Ask for a new link to your billing portal.")
+	case errors.Is(err, service.ErrPortalLinkExpired), errors.Is(err, service.ErrPortalLinkUsed):
+		h.message(w, http.StatusGone, "This link has expired", "Portal links work once, within a few minutes. Go back and open the billing portal again to get a new one.")
+	default:
+		h.fail(w, r, err)
+	}
+}
+
+// home is the portal for a signed-in visit.
+func (h *Handler) home(w http.ResponseWriter, r *http.Request) {
+	c, err := r.Cookie(visitCookie)
+	if err != nil {
+		h.message(w, http.StatusUnauthorized, "You are signed out", "Open the billing portal again from the site you came from.")
+		return
+	}
+	ctx, ok := service.PortalTokenContext(r.Context(), c.Value)
+	if !ok {
+		h.clearVisitCookie(w)
+		h.message(w, http.StatusUnauthorized, "You are signed out", "Open the billing portal again from the site you came from.")
+		return
+	}
+	v, cu, err := h.svc.PortalVisit(ctx, c.Value, h.set.IdleTimeout)
+	if errors.Is(err, service.ErrPortalVisitEnded) {
+		h.clearVisitCookie(w)
+		h.message(w, http.StatusUnauthorized, "Your session has ended", "You were away for a while. Open the billing portal again from the site you came from.")
+		return
+	}
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	name := cu.Name
+	if name == "" {
+		name = cu.Email
+	}
+	if name == "" {
+		name = cu.ID
+	}
+	h.page(w, http.StatusOK, "home", homeView{Name: name, Email: cu.Email, ReturnURL: v.ReturnURL, CSRF: h.csrfToken(w, r, "logout")})
+}
+
+// logout ends the visit.
+func (h *Handler) logout(w http.ResponseWriter, r *http.Request) {
+	if !h.checkCSRF(r, "logout") {
+		h.message(w, http.StatusForbidden, "Please try again", "The form expired. Reload the page and try again.")
+		return
+	}
+	if c, err := r.Cookie(visitCookie); err == nil {
+		if ctx, ok := service.PortalTokenContext(r.Context(), c.Value); ok {
+			if err := h.svc.EndPortalVisit(ctx, c.Value); err != nil {
+				h.fail(w, r, err)
+				return
+			}
+		}
+	}
+	h.clearVisitCookie(w)
+	h.message(w, http.StatusOK, "You are signed out", "You can close this page.")
+}
+
+// fail logs an internal error and answers with a generic page.
+func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
+	if errors.Is(err, context.Canceled) {
+		return
+	}
+	h.log.Error("portal page failed", "path", r.URL.Path[:min(len(r.URL.Path), len("/p/session/"))], "error", err)
+	h.message(w, http.StatusInternalServerError, "Something went wrong", "Please try again in a moment.")
+}
+
+// clientIP returns the client's address: from the trusted proxy's header
+// when one is configured, else the connection's.
+func (h *Handler) clientIP(r *http.Request) string {
+	if h.set.ClientIPHeader != "" {
+		if v := r.Header.Get(h.set.ClientIPHeader); v != "" {
+			parts := strings.Split(v, ",")
+			return strings.TrimSpace(parts[len(parts)-1])
+		}
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
