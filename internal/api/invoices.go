@@ -12,6 +12,8 @@ func (a *API) invoiceRoutes() {
 	a.handle("POST /v1/invoices", "invoice", a.createInvoice)
 	a.handle("GET /v1/invoices", "list:invoice", a.listInvoices)
 	a.handle("GET /v1/invoices/{id}", "invoice", a.getInvoice)
+	a.handle("POST /v1/invoices/create_preview", "invoice", a.createPreview)
+	a.handle("GET /v1/invoices/upcoming", "invoice", a.upcomingInvoice)
 	a.handle("DELETE /v1/invoices/{id}", "deleted", a.deleteInvoice)
 	a.handle("GET /v1/invoices/{id}/lines", "list:line_item", a.invoiceLines)
 	a.handle("POST /v1/invoices/{id}/finalize", "invoice", a.invoiceAction(a.svc.FinalizeInvoice))
@@ -200,4 +202,56 @@ func (a *API) listCharges(r *Req) Run {
 		l, err := a.svc.ListCharges(ctx, customer, p)
 		return stripewire.ListOf("/v1/charges", l), err
 	}
+}
+
+func (a *API) createPreview(r *Req) Run {
+	var p service.PreviewParams
+	p.Customer, _ = r.Form.NonEmptyString("customer")
+	p.Subscription, _ = r.Form.NonEmptyString("subscription")
+	if sub, _ := r.Form.Hash("subscription_details"); sub != nil {
+		d := subscriptionParams(sub, false)
+		p.Details = &d
+	}
+	if r.Form.Has("automatic_tax") {
+		r.Form.Raw("automatic_tax")
+	}
+	return func(ctx context.Context) (any, error) { return a.svc.PreviewInvoice(ctx, p) }
+}
+
+// upcomingInvoice serves the legacy GET /v1/invoices/upcoming (removed from
+// the API in 2025-03-31.basil; older SDKs still call it).
+func (a *API) upcomingInvoice(r *Req) Run {
+	var p service.PreviewParams
+	f := r.Form
+	p.Customer, _ = f.NonEmptyString("customer")
+	p.Subscription, _ = f.NonEmptyString("subscription")
+	var d service.SubscriptionParams
+	changed := false
+	if items, ok := f.HashList("subscription_items"); ok {
+		var ips []service.ItemParams
+		for _, it := range items {
+			var ip service.ItemParams
+			ip.ID, _ = it.NonEmptyString("id")
+			ip.Price, _ = it.NonEmptyString("price")
+			if q, ok := it.Int("quantity"); ok {
+				ip.Quantity = service.Set(q)
+			}
+			ip.Deleted, _ = it.Bool("deleted")
+			ips = append(ips, ip)
+		}
+		d.Items, changed = service.Set(ips), true
+	}
+	if v, ok := f.Int("subscription_proration_date"); ok {
+		d.ProrationDate, changed = service.Set(v), true
+	}
+	if v, ok := f.Enum("subscription_proration_behavior", "create_prorations", "always_invoice", "none"); ok {
+		d.ProrationBehavior, changed = v, true
+	}
+	if v, ok := f.Bool("subscription_cancel_at_period_end"); ok {
+		d.CancelAtPeriodEnd, changed = service.Set(v), true
+	}
+	if changed {
+		p.Details = &d
+	}
+	return func(ctx context.Context) (any, error) { return a.svc.PreviewInvoice(ctx, p) }
 }

@@ -240,3 +240,59 @@ func TestSubscriptionYearOnTestClock(t *testing.T) {
 		t.Fatalf("sum %d want %d", sum, wantSum)
 	}
 }
+
+// TestPreviewEqualsWhatTheChangeBills previews an upgrade with a fixed
+// proration date (as the portal does before a customer confirms), then
+// makes the change: the invoice it bills matches the preview line for line.
+func TestPreviewEqualsWhatTheChangeBills(t *testing.T) {
+	e := start(t)
+	f := e.billingSetup(date(2026, 4, 1), "pm_card_visa")
+	s := e.subscribe(f.cus.ID, f.basic.ID)
+	e.advance(f.clock.ID, date(2026, 4, 16))
+	items := []*stripe.InvoiceCreatePreviewSubscriptionDetailsItemParams{{ID: stripe.String(s.Items.Data[0].ID), Price: stripe.String(f.pro.ID)}}
+	// create_prorations: the next invoice carries the prorations and May.
+	next, err := e.sc.V1Invoices.CreatePreview(e.ctx, &stripe.InvoiceCreatePreviewParams{Subscription: stripe.String(s.ID),
+		SubscriptionDetails: &stripe.InvoiceCreatePreviewSubscriptionDetailsParams{Items: items, ProrationDate: stripe.Int64(date(2026, 4, 16))}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if next.Total != -500+1500+3000 || len(next.Lines.Data) != 3 || next.PeriodEnd != date(2026, 5, 1) {
+		t.Fatalf("next invoice total %d lines %d period end %d", next.Total, len(next.Lines.Data), next.PeriodEnd)
+	}
+	// always_invoice: the immediate invoice.
+	now, err := e.sc.V1Invoices.CreatePreview(e.ctx, &stripe.InvoiceCreatePreviewParams{Subscription: stripe.String(s.ID),
+		SubscriptionDetails: &stripe.InvoiceCreatePreviewSubscriptionDetailsParams{Items: items, ProrationDate: stripe.Int64(date(2026, 4, 16)),
+			ProrationBehavior: stripe.String("always_invoice")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if now.Total != 1000 || now.AmountDue != 1000 {
+		t.Fatalf("preview total %d due %d", now.Total, now.AmountDue)
+	}
+	// Nothing was written by the previews.
+	if got := e.invoices(s.ID); len(got) != 1 {
+		t.Fatalf("previews wrote invoices: %d", len(got))
+	}
+	up, err := e.sc.V1Subscriptions.Update(e.ctx, s.ID, &stripe.SubscriptionUpdateParams{
+		Items:             []*stripe.SubscriptionUpdateItemParams{{ID: stripe.String(s.Items.Data[0].ID), Price: stripe.String(f.pro.ID)}},
+		ProrationBehavior: stripe.String("always_invoice"), ProrationDate: stripe.Int64(date(2026, 4, 16)),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	billed, _ := e.sc.V1Invoices.Retrieve(e.ctx, up.LatestInvoice.ID, nil)
+	if billed.Total != now.Total || len(billed.Lines.Data) != len(now.Lines.Data) {
+		t.Fatalf("billed %d (%d lines), previewed %d (%d lines)", billed.Total, len(billed.Lines.Data), now.Total, len(now.Lines.Data))
+	}
+	for i := range billed.Lines.Data {
+		b, p := billed.Lines.Data[i], now.Lines.Data[i]
+		if b.Amount != p.Amount || b.Description != p.Description || b.Period.Start != p.Period.Start || b.Period.End != p.Period.End {
+			t.Errorf("line %d: billed %d %q, previewed %d %q", i, b.Amount, b.Description, p.Amount, p.Description)
+		}
+	}
+	// The legacy upcoming endpoint answers too.
+	r := e.do("GET", "/v1/invoices/upcoming?subscription="+s.ID, "")
+	if r.Status != 200 || r.JSON(t)["total"].(float64) != 3000 {
+		t.Fatalf("upcoming %d %s", r.Status, r.Body)
+	}
+}

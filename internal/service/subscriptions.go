@@ -239,6 +239,9 @@ func (s *Service) createSubscription(tx billing.Tx, c *billing.Customer, p Subsc
 	if err := storeClaimed(tx, items); err != nil {
 		return nil, err
 	}
+	if isPreview(tx) {
+		return sub, previewTotals(tx, in)
+	}
 	if err := finalizeInvoice(tx, in, now); err != nil {
 		return nil, err
 	}
