@@ -1,0 +1,341 @@
+package e2e
+
+import (
+	"testing"
+	"time"
+
+	stripe "github.com/stripe/stripe-go/v85"
+)
+
+func (e *env) totals(sub string) []int64 {
+	var out []int64
+	for _, in := range e.invoices(sub) {
+		out = append(out, in.Total)
+	}
+	return out
+}
+
+func wantTotals(t *testing.T, got []int64, want ...int64) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Fatalf("invoice totals %v, want %v", got, want)
+	}
+	for i := range got {
+		if got[i] != want[i] {
+			t.Fatalf("invoice totals %v, want %v", got, want)
+		}
+	}
+}
+
+func (e *env) sub(id string) *stripe.Subscription {
+	e.t.Helper()
+	s, err := e.sc.V1Subscriptions.Retrieve(e.ctx, id, nil)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return s
+}
+
+func TestTrialToPaid(t *testing.T) {
+	e := start(t)
+	f := e.billingSetup(date(2026, 1, 1), "pm_card_visa")
+	s := e.subscribe(f.cus.ID, f.basic.ID, func(p *stripe.SubscriptionCreateParams) { p.TrialPeriodDays = stripe.Int64(14) })
+	if s.Status != stripe.SubscriptionStatusTrialing || s.TrialEnd != date(2026, 1, 15) || s.LatestInvoice.Total != 0 || s.LatestInvoice.Status != stripe.InvoiceStatusPaid {
+		t.Fatalf("trial: %s end %d invoice %d %s", s.Status, s.TrialEnd, s.LatestInvoice.Total, s.LatestInvoice.Status)
+	}
+	e.advance(f.clock.ID, date(2026, 1, 15)+2*3600)
+	s = e.sub(s.ID)
+	if s.Status != stripe.SubscriptionStatusActive || s.Items.Data[0].CurrentPeriodEnd != date(2026, 2, 15) {
+		t.Fatalf("after trial: %s period end %d", s.Status, s.Items.Data[0].CurrentPeriodEnd)
+	}
+	wantTotals(t, e.totals(s.ID), 0, 1000)
+}
+
+func TestTrialEndNowBillsAtOnce(t *testing.T) {
+	e := start(t)
+	f := e.billingSetup(date(2026, 1, 1), "pm_card_visa")
+	s := e.subscribe(f.cus.ID, f.basic.ID, func(p *stripe.SubscriptionCreateParams) { p.TrialPeriodDays = stripe.Int64(30) })
+	e.advance(f.clock.ID, date(2026, 1, 10))
+	s, err := e.sc.V1Subscriptions.Update(e.ctx, s.ID, &stripe.SubscriptionUpdateParams{TrialEndNow: stripe.Bool(true)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Status != stripe.SubscriptionStatusActive || s.BillingCycleAnchor != date(2026, 1, 10) || s.Items.Data[0].CurrentPeriodEnd != date(2026, 2, 10) {
+		t.Fatalf("%s anchor %d end %d", s.Status, s.BillingCycleAnchor, s.Items.Data[0].CurrentPeriodEnd)
+	}
+	wantTotals(t, e.totals(s.ID), 0, 1000)
+}
+
+// Monthly $10 → yearly $300 on Apr 16: credit 500 for the unused half of
+// April, charge the year in full from a new anchor: 29500.
+func TestIntervalChangeResetsAnchor(t *testing.T) {
+	e := start(t)
+	f := e.billingSetup(date(2026, 4, 1), "pm_card_visa")
+	s := e.subscribe(f.cus.ID, f.basic.ID)
+	e.advance(f.clock.ID, date(2026, 4, 16))
+	s, err := e.sc.V1Subscriptions.Update(e.ctx, s.ID, &stripe.SubscriptionUpdateParams{
+		Items: []*stripe.SubscriptionUpdateItemParams{{ID: stripe.String(s.Items.Data[0].ID), Price: stripe.String(f.yearly.ID)}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.BillingCycleAnchor != date(2026, 4, 16) || s.Items.Data[0].CurrentPeriodEnd != date(2027, 4, 16) {
+		t.Fatalf("anchor %d end %d", s.BillingCycleAnchor, s.Items.Data[0].CurrentPeriodEnd)
+	}
+	wantTotals(t, e.totals(s.ID), 1000, 29500)
+}
+
+// Quantity 1 → 3 on Jan 11 with create_prorations: the prorations wait for
+// the Feb 1 invoice: -1000×21/31 = -677, +3000×21/31 = 2032, then 3000.
+func TestQuantityChangeProratesOnNextInvoice(t *testing.T) {
+	e := start(t)
+	f := e.billingSetup(date(2026, 1, 1), "pm_card_visa")
+	s := e.subscribe(f.cus.ID, f.basic.ID)
+	e.advance(f.clock.ID, date(2026, 1, 11))
+	if _, err := e.sc.V1Subscriptions.Update(e.ctx, s.ID, &stripe.SubscriptionUpdateParams{
+		Items: []*stripe.SubscriptionUpdateItemParams{{ID: stripe.String(s.Items.Data[0].ID), Quantity: stripe.Int64(3)}}}); err != nil {
+		t.Fatal(err)
+	}
+	var pending int64
+	for ii, err := range e.sc.V1InvoiceItems.List(e.ctx, &stripe.InvoiceItemListParams{Customer: stripe.String(f.cus.ID), Pending: stripe.Bool(true)}).All(e.ctx) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		pending += ii.Amount
+	}
+	if pending != -677+2032 {
+		t.Fatalf("pending %d", pending)
+	}
+	e.advance(f.clock.ID, date(2026, 2, 1)+2*3600)
+	wantTotals(t, e.totals(s.ID), 1000, -677+2032+3000)
+}
+
+// A 20% coupon repeating for 3 months: 800, 800, 800, then 1000.
+func TestRepeatingCoupon(t *testing.T) {
+	e := start(t)
+	f := e.billingSetup(date(2026, 1, 1), "pm_card_visa")
+	c, err := e.sc.V1Coupons.Create(e.ctx, &stripe.CouponCreateParams{PercentOff: stripe.Float64(20), Duration: stripe.String("repeating"), DurationInMonths: stripe.Int64(3)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := e.subscribe(f.cus.ID, f.basic.ID, func(p *stripe.SubscriptionCreateParams) {
+		p.Discounts = []*stripe.SubscriptionCreateDiscountParams{{Coupon: stripe.String(c.ID)}}
+	})
+	if len(s.Discounts) != 1 {
+		t.Fatalf("discounts %+v", s.Discounts)
+	}
+	for m := time.February; m <= time.April; m++ {
+		e.advance(f.clock.ID, date(2026, m, 1)+2*3600)
+	}
+	wantTotals(t, e.totals(s.ID), 800, 800, 800, 1000)
+}
+
+// A $50 amount-off coupon on a $10 invoice makes it 0, not negative; a
+// once coupon applies to the first invoice only.
+func TestAmountOffLargerThanInvoice(t *testing.T) {
+	e := start(t)
+	f := e.billingSetup(date(2026, 1, 1), "pm_card_visa")
+	c, err := e.sc.V1Coupons.Create(e.ctx, &stripe.CouponCreateParams{AmountOff: stripe.Int64(5000), Currency: stripe.String("usd"), Duration: stripe.String("once")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := e.subscribe(f.cus.ID, f.basic.ID, func(p *stripe.SubscriptionCreateParams) {
+		p.Discounts = []*stripe.SubscriptionCreateDiscountParams{{Coupon: stripe.String(c.ID)}}
+	})
+	if in := s.LatestInvoice; in.Total != 0 || in.Subtotal != 1000 || in.AmountDue != 0 || in.Status != stripe.InvoiceStatusPaid || in.TotalDiscountAmounts[0].Amount != 1000 {
+		t.Fatalf("invoice total %d subtotal %d due %d %s", in.Total, in.Subtotal, in.AmountDue, in.Status)
+	}
+	e.advance(f.clock.ID, date(2026, 2, 1)+2*3600)
+	wantTotals(t, e.totals(s.ID), 0, 1000)
+}
+
+// JPY is zero-decimal: ¥1000 → ¥3000 on Jan 11 (21 of 31 days left),
+// always_invoice: -677 + 2032 = ¥1355.
+func TestJPYProration(t *testing.T) {
+	e := start(t)
+	clock := e.newClock(date(2026, 1, 1), "jpy")
+	prod := e.newProduct("Tokyo plan")
+	cheap := e.newPrice(&stripe.PriceCreateParams{Product: stripe.String(prod.ID), Currency: stripe.String("jpy"), UnitAmount: stripe.Int64(1000), Recurring: &stripe.PriceCreateRecurringParams{Interval: stripe.String("month")}})
+	dear := e.newPrice(&stripe.PriceCreateParams{Product: stripe.String(prod.ID), Currency: stripe.String("jpy"), UnitAmount: stripe.Int64(3000), Recurring: &stripe.PriceCreateRecurringParams{Interval: stripe.String("month")}})
+	cus, err := e.sc.V1Customers.Create(e.ctx, &stripe.CustomerCreateParams{TestClock: stripe.String(clock.ID), PaymentMethod: stripe.String("pm_card_visa")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := e.subscribe(cus.ID, cheap.ID, func(p *stripe.SubscriptionCreateParams) { p.DefaultPaymentMethod = stripe.String("pm_card_visa") })
+	e.advance(clock.ID, date(2026, 1, 11))
+	if _, err := e.sc.V1Subscriptions.Update(e.ctx, s.ID, &stripe.SubscriptionUpdateParams{ProrationBehavior: stripe.String("always_invoice"),
+		Items: []*stripe.SubscriptionUpdateItemParams{{ID: stripe.String(s.Items.Data[0].ID), Price: stripe.String(dear.ID)}}}); err != nil {
+		t.Fatal(err)
+	}
+	wantTotals(t, e.totals(s.ID), 1000, 1355)
+}
+
+func TestCancelAtPeriodEndAndRenew(t *testing.T) {
+	e := start(t)
+	f := e.billingSetup(date(2026, 1, 1), "pm_card_visa")
+	s := e.subscribe(f.cus.ID, f.basic.ID)
+	s, _ = e.sc.V1Subscriptions.Update(e.ctx, s.ID, &stripe.SubscriptionUpdateParams{CancelAtPeriodEnd: stripe.Bool(true)})
+	if !s.CancelAtPeriodEnd || s.CancelAt != date(2026, 2, 1) {
+		t.Fatalf("cancel_at %d", s.CancelAt)
+	}
+	// Renew: turning it off keeps the subscription.
+	s, _ = e.sc.V1Subscriptions.Update(e.ctx, s.ID, &stripe.SubscriptionUpdateParams{CancelAtPeriodEnd: stripe.Bool(false)})
+	if s.CancelAtPeriodEnd || s.CancelAt != 0 {
+		t.Fatal("still canceling")
+	}
+	e.advance(f.clock.ID, date(2026, 2, 1)+2*3600)
+	if s = e.sub(s.ID); s.Status != stripe.SubscriptionStatusActive {
+		t.Fatalf("status %s", s.Status)
+	}
+	// cancel_at in the middle of a period ends it then.
+	at := date(2026, 2, 20)
+	e.sc.V1Subscriptions.Update(e.ctx, s.ID, &stripe.SubscriptionUpdateParams{CancelAt: stripe.Int64(at)})
+	e.advance(f.clock.ID, date(2026, 2, 21))
+	if s = e.sub(s.ID); s.Status != stripe.SubscriptionStatusCanceled || s.EndedAt != at {
+		t.Fatalf("status %s ended %d", s.Status, s.EndedAt)
+	}
+}
+
+// Cancel now with prorate and invoice_now credits the unused time: on
+// Jan 11, 21/31 of $10 is 677, which goes to the customer's balance.
+func TestCancelNowProrated(t *testing.T) {
+	e := start(t)
+	f := e.billingSetup(date(2026, 1, 1), "pm_card_visa")
+	s := e.subscribe(f.cus.ID, f.basic.ID)
+	e.advance(f.clock.ID, date(2026, 1, 11))
+	s, err := e.sc.V1Subscriptions.Cancel(e.ctx, s.ID, &stripe.SubscriptionCancelParams{Prorate: stripe.Bool(true), InvoiceNow: stripe.Bool(true),
+		CancellationDetails: &stripe.SubscriptionCancelCancellationDetailsParams{Feedback: stripe.String("too_expensive")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Status != stripe.SubscriptionStatusCanceled || s.CancellationDetails.Feedback != "too_expensive" {
+		t.Fatalf("%s %+v", s.Status, s.CancellationDetails)
+	}
+	wantTotals(t, e.totals(s.ID), 1000, -677)
+	cus, _ := e.sc.V1Customers.Retrieve(e.ctx, f.cus.ID, nil)
+	if cus.Balance != -677 {
+		t.Fatalf("balance %d", cus.Balance)
+	}
+}
+
+// Retries exhausted: 3, 5 and 7 days after the failed renewal, then the
+// subscription is canceled.
+func TestRetriesExhaustedCancels(t *testing.T) {
+	e := start(t)
+	f := e.billingSetup(date(2026, 1, 1), "pm_card_visa")
+	s := e.subscribe(f.cus.ID, f.basic.ID)
+	bad, _ := e.sc.V1PaymentMethods.Attach(e.ctx, "pm_card_chargeCustomerFail", &stripe.PaymentMethodAttachParams{Customer: stripe.String(f.cus.ID)})
+	e.sc.V1Subscriptions.Update(e.ctx, s.ID, &stripe.SubscriptionUpdateParams{DefaultPaymentMethod: stripe.String(bad.ID)})
+	e.advance(f.clock.ID, date(2026, 2, 1)+2*3600)
+	in := e.invoices(s.ID)[1]
+	if in.AttemptCount != 1 || in.NextPaymentAttempt != date(2026, 2, 1)+3600+3*86400 {
+		t.Fatalf("attempts %d next %d", in.AttemptCount, in.NextPaymentAttempt)
+	}
+	e.advance(f.clock.ID, date(2026, 2, 20))
+	if s = e.sub(s.ID); s.Status != stripe.SubscriptionStatusCanceled || s.CancellationDetails.Reason != "payment_failed" {
+		t.Fatalf("status %s %+v", s.Status, s.CancellationDetails)
+	}
+	if in = e.invoices(s.ID)[1]; in.AttemptCount != 4 {
+		t.Fatalf("attempts %d", in.AttemptCount)
+	}
+}
+
+func TestIncompleteExpires(t *testing.T) {
+	e := start(t)
+	f := e.billingSetup(date(2026, 1, 1), "pm_card_chargeCustomerFail")
+	s := e.subscribe(f.cus.ID, f.basic.ID)
+	e.advance(f.clock.ID, date(2026, 1, 2))
+	if s = e.sub(s.ID); s.Status != stripe.SubscriptionStatusIncompleteExpired {
+		t.Fatalf("status %s", s.Status)
+	}
+	if in := e.invoices(s.ID)[0]; in.Status != stripe.InvoiceStatusVoid {
+		t.Fatalf("invoice %s", in.Status)
+	}
+}
+
+func TestDefaultIncompleteThenConfirm(t *testing.T) {
+	e := start(t)
+	f := e.billingSetup(0, "pm_card_visa")
+	s := e.subscribe(f.cus.ID, f.basic.ID, func(p *stripe.SubscriptionCreateParams) {
+		p.PaymentBehavior = stripe.String("default_incomplete")
+		p.AddExpand("latest_invoice.confirmation_secret")
+	})
+	if s.Status != stripe.SubscriptionStatusIncomplete || s.LatestInvoice.ConfirmationSecret == nil {
+		t.Fatalf("status %s", s.Status)
+	}
+	pi := s.LatestInvoice.Payments.Data[0].Payment.PaymentIntent
+	got, err := e.sc.V1PaymentIntents.Confirm(e.ctx, pi.ID, &stripe.PaymentIntentConfirmParams{PaymentMethod: stripe.String("pm_card_visa")})
+	if err != nil || got.Status != stripe.PaymentIntentStatusSucceeded {
+		t.Fatalf("confirm %v %+v", err, got)
+	}
+	if s = e.sub(s.ID); s.Status != stripe.SubscriptionStatusActive {
+		t.Fatalf("status %s", s.Status)
+	}
+}
+
+func TestSendInvoiceCollection(t *testing.T) {
+	e := start(t)
+	f := e.billingSetup(0, "pm_card_visa")
+	s := e.subscribe(f.cus.ID, f.basic.ID, func(p *stripe.SubscriptionCreateParams) {
+		p.CollectionMethod = stripe.String("send_invoice")
+		p.DaysUntilDue = stripe.Int64(14)
+	})
+	in := s.LatestInvoice
+	if s.Status != stripe.SubscriptionStatusActive || in.Status != stripe.InvoiceStatusOpen || in.DueDate != in.Created+14*86400 {
+		t.Fatalf("%s %s due %d", s.Status, in.Status, in.DueDate)
+	}
+	if _, err := e.sc.V1Invoices.SendInvoice(e.ctx, in.ID, nil); err != nil {
+		t.Fatal(err)
+	}
+	v, err := e.sc.V1Invoices.VoidInvoice(e.ctx, in.ID, nil)
+	if err != nil || v.Status != stripe.InvoiceStatusVoid {
+		t.Fatalf("void %v %s", err, v.Status)
+	}
+}
+
+func TestPauseCollectionVoidsRenewals(t *testing.T) {
+	e := start(t)
+	f := e.billingSetup(date(2026, 1, 1), "pm_card_visa")
+	s := e.subscribe(f.cus.ID, f.basic.ID)
+	e.sc.V1Subscriptions.Update(e.ctx, s.ID, &stripe.SubscriptionUpdateParams{PauseCollection: &stripe.SubscriptionUpdatePauseCollectionParams{
+		Behavior: stripe.String("void"), ResumesAt: stripe.Int64(date(2026, 2, 15))}})
+	e.advance(f.clock.ID, date(2026, 2, 1)+2*3600)
+	ins := e.invoices(s.ID)
+	if ins[1].Status != stripe.InvoiceStatusVoid {
+		t.Fatalf("paused renewal %s", ins[1].Status)
+	}
+	e.advance(f.clock.ID, date(2026, 3, 1)+2*3600)
+	if s = e.sub(s.ID); s.PauseCollection != nil {
+		t.Fatalf("still paused: %+v", s.PauseCollection)
+	}
+	if ins = e.invoices(s.ID); ins[2].Status != stripe.InvoiceStatusPaid {
+		t.Fatalf("resumed renewal %s", ins[2].Status)
+	}
+}
+
+func TestClockAdvanceLimitedToTwoIntervals(t *testing.T) {
+	e := start(t)
+	f := e.billingSetup(date(2026, 1, 1), "pm_card_visa")
+	e.subscribe(f.cus.ID, f.basic.ID)
+	_, err := e.once.V1TestHelpersTestClocks.Advance(e.ctx, f.clock.ID, &stripe.TestHelpersTestClockAdvanceParams{FrozenTime: stripe.Int64(date(2026, 3, 15))})
+	wantErr(t, err, 400, stripe.ErrorTypeInvalidRequest, "", "frozen_time")
+}
+
+func TestSubscriptionEventsRecorded(t *testing.T) {
+	e := start(t)
+	f := e.billingSetup(0, "pm_card_visa")
+	e.subscribe(f.cus.ID, f.basic.ID)
+	r := e.do("GET", "/v1/events?limit=100", "")
+	if r.Status != 200 {
+		t.Skipf("no /v1/events: %d", r.Status)
+	}
+	seen := map[string]bool{}
+	for _, ev := range r.JSON(t)["data"].([]any) {
+		seen[ev.(map[string]any)["type"].(string)] = true
+	}
+	for _, typ := range []string{"customer.subscription.created", "invoice.created", "invoice.finalized", "invoice.paid",
+		"payment_intent.created", "payment_intent.succeeded", "charge.succeeded"} {
+		if !seen[typ] {
+			t.Errorf("no %s event (have %v)", typ, seen)
+		}
+	}
+}
