@@ -80,7 +80,7 @@ type settableClock struct {
 	t  time.Time
 }
 
-func (c *settableClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *settableClock) Now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
 func (c *settableClock) Set(t time.Time) { c.mu.Lock(); c.t = t; c.mu.Unlock() }
 
 // TestSchedulerRunsConcurrentlyWithoutDoubleBilling lets real time pass a
