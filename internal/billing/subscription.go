@@ -123,6 +123,9 @@ type SubscriptionStore interface {
 	// ("" for those on no clock) whose NextDue is set and at or before at,
 	// earliest first.
 	DueSubscriptions(clock string, at int64, limit int) ([]string, error)
+	// SubscriptionOfItem returns the id of the subscription an item
+	// belongs (or belonged) to.
+	SubscriptionOfItem(item string) (string, error)
 	// SubscriptionsOnClock returns the ids of the live subscriptions on a
 	// test clock.
 	SubscriptionsOnClock(clock string) ([]string, error)

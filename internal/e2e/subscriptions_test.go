@@ -339,3 +339,43 @@ func TestSubscriptionEventsRecorded(t *testing.T) {
 		}
 	}
 }
+
+func TestSubscriptionItemsEndpoints(t *testing.T) {
+	e := start(t)
+	f := e.billingSetup(date(2026, 1, 1), "pm_card_visa")
+	s := e.subscribe(f.cus.ID, f.basic.ID)
+	seat := e.newPrice(monthly(f.productBasic.ID, 500))
+	e.advance(f.clock.ID, date(2026, 1, 11))
+	// Add 2 seats at $5 on Jan 11 with always_invoice: 1000×21/31 = 677.
+	it, err := e.sc.V1SubscriptionItems.Create(e.ctx, &stripe.SubscriptionItemCreateParams{Subscription: stripe.String(s.ID),
+		Price: stripe.String(seat.ID), Quantity: stripe.Int64(2), ProrationBehavior: stripe.String("always_invoice")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if it.Quantity != 2 || it.Price.ID != seat.ID || it.Subscription != s.ID || it.CurrentPeriodEnd != date(2026, 2, 1) {
+		t.Fatalf("item %+v", it)
+	}
+	got, err := e.sc.V1SubscriptionItems.Retrieve(e.ctx, it.ID, nil)
+	if err != nil || got.ID != it.ID {
+		t.Fatalf("retrieve %v", err)
+	}
+	n := 0
+	for _, err := range e.sc.V1SubscriptionItems.List(e.ctx, &stripe.SubscriptionItemListParams{Subscription: stripe.String(s.ID)}).All(e.ctx) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		n++
+	}
+	if n != 2 {
+		t.Fatalf("%d items", n)
+	}
+	if _, err := e.sc.V1SubscriptionItems.Update(e.ctx, it.ID, &stripe.SubscriptionItemUpdateParams{Quantity: stripe.Int64(3), ProrationBehavior: stripe.String("none")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.sc.V1SubscriptionItems.Delete(e.ctx, it.ID, &stripe.SubscriptionItemDeleteParams{ProrationBehavior: stripe.String("none")}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = e.once.V1SubscriptionItems.Delete(e.ctx, s.Items.Data[0].ID, nil)
+	wantErr(t, err, 400, stripe.ErrorTypeInvalidRequest, "", "items")
+	wantTotals(t, e.totals(s.ID), 1000, 677)
+}

@@ -1,6 +1,11 @@
 package sqlstore
 
-import "github.com/porticohq/portico/internal/billing"
+import (
+	"database/sql"
+	"errors"
+
+	"github.com/porticohq/portico/internal/billing"
+)
 
 var subscriptionsTable = &docTable{name: "subscriptions", noun: "subscription", cols: []string{"customer", "status", "test_clock", "next_due"}}
 
@@ -11,12 +16,40 @@ func (t *tx) Subscription(id string) (*billing.Subscription, error) {
 
 // InsertSubscription adds s.
 func (t *tx) InsertSubscription(s *billing.Subscription) error {
-	return t.insert(subscriptionsTable, s.ID, s.Created, s, s.Customer, s.Status, s.TestClock, s.NextDue)
+	if err := t.insert(subscriptionsTable, s.ID, s.Created, s, s.Customer, s.Status, s.TestClock, s.NextDue); err != nil {
+		return err
+	}
+	return t.indexItems(s)
+}
+
+// indexItems records which subscription each of s's items belongs to.
+func (t *tx) indexItems(s *billing.Subscription) error {
+	for _, it := range s.Items {
+		if _, err := t.q.ExecContext(t.ctx, "INSERT OR IGNORE INTO subscription_items (id, livemode, subscription) VALUES (?, ?, ?)",
+			it.ID, boolInt(t.livemode), s.ID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// SubscriptionOfItem returns the id of the subscription that has (or had)
+// the item.
+func (t *tx) SubscriptionOfItem(item string) (string, error) {
+	var id string
+	err := t.q.QueryRowContext(t.ctx, "SELECT subscription FROM subscription_items WHERE id = ? AND livemode = ?", item, boolInt(t.livemode)).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", billing.ErrNotFound
+	}
+	return id, err
 }
 
 // UpdateSubscription stores s.
 func (t *tx) UpdateSubscription(s *billing.Subscription) error {
-	return t.update(subscriptionsTable, s.ID, s, s.Customer, s.Status, s.TestClock, s.NextDue)
+	if err := t.update(subscriptionsTable, s.ID, s, s.Customer, s.Status, s.TestClock, s.NextDue); err != nil {
+		return err
+	}
+	return t.indexItems(s)
 }
 
 // ListSubscriptions lists subscriptions.

@@ -59,3 +59,10 @@ CREATE TABLE discounts (
 	deleted  INTEGER NOT NULL DEFAULT 0,
 	data     BLOB NOT NULL
 );
+
+-- Which subscription an item belongs to, for /v1/subscription_items/{id}.
+CREATE TABLE subscription_items (
+	id           TEXT PRIMARY KEY,
+	livemode     INTEGER NOT NULL,
+	subscription TEXT NOT NULL
+);
