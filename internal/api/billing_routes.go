@@ -19,6 +19,7 @@ func (a *API) billingRoutes() {
 	a.handle("DELETE /v1/subscriptions/{id}", "subscription", a.cancelSubscription)
 	a.handle("POST /v1/subscriptions/{id}/resume", "subscription", a.resumeSubscription)
 	a.subscriptionItemRoutes()
+	a.setupIntentRoutes()
 	a.invoiceRoutes()
 }
 

@@ -1,8 +1,10 @@
 package billing
 
 // InvoiceStore keeps the billing engine's invoices, invoice items, payment
-// intents, charges and applied discounts.
+// intents, charges, setup intents and applied discounts.
 type InvoiceStore interface {
+	SetupIntentStore
+
 	Invoice(id string) (*Invoice, error)
 	InsertInvoice(in *Invoice) error
 	UpdateInvoice(in *Invoice) error

@@ -97,3 +97,47 @@ func TestHostedInvoicePagePaysWithTestCard(t *testing.T) {
 		t.Fatalf("pdf %d %.200s", status, pdf)
 	}
 }
+
+func TestSetupIntentThreeDSOnSetupOnly(t *testing.T) {
+	e := start(t)
+	cus := e.newCustomer("setup@example.com")
+	// 4000002500003155 asks for authentication on setup only.
+	si, err := e.sc.V1SetupIntents.Create(e.ctx, &stripe.SetupIntentCreateParams{Customer: stripe.String(cus.ID),
+		PaymentMethod: stripe.String("pm_card_authenticationRequiredOnSetup"), Confirm: stripe.Bool(true)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if si.Status != stripe.SetupIntentStatusRequiresAction || si.NextAction == nil || si.NextAction.RedirectToURL == nil {
+		t.Fatalf("setup %s %+v", si.Status, si.NextAction)
+	}
+	u, _ := url.Parse(si.NextAction.RedirectToURL.URL)
+	_, body := e.page(u.Path)
+	if code := e.submit(u.Path, body, url.Values{"action": {"complete"}}); code != http.StatusOK {
+		t.Fatalf("complete: %d", code)
+	}
+	si, _ = e.sc.V1SetupIntents.Retrieve(e.ctx, si.ID, nil)
+	if si.Status != stripe.SetupIntentStatusSucceeded {
+		t.Fatalf("after 3DS: %s", si.Status)
+	}
+	pm, _ := e.sc.V1PaymentMethods.Retrieve(e.ctx, si.PaymentMethod.ID, nil)
+	if pm.Customer == nil || pm.Customer.ID != cus.ID {
+		t.Fatal("card not attached")
+	}
+	// Saved, the card pays subscriptions off session without a challenge.
+	e.sc.V1Customers.Update(e.ctx, cus.ID, &stripe.CustomerUpdateParams{InvoiceSettings: &stripe.CustomerUpdateInvoiceSettingsParams{DefaultPaymentMethod: stripe.String(pm.ID)}})
+	prod := e.newProduct("Setup plan")
+	price := e.newPrice(monthly(prod.ID, 1000))
+	s := e.subscribe(cus.ID, price.ID, func(p *stripe.SubscriptionCreateParams) { p.OffSession = stripe.Bool(true) })
+	if s.Status != stripe.SubscriptionStatusActive {
+		t.Fatalf("subscription %s", s.Status)
+	}
+	// A plain card sets up at once; a declining one fails.
+	ok, _ := e.sc.V1SetupIntents.Create(e.ctx, &stripe.SetupIntentCreateParams{Customer: stripe.String(cus.ID), PaymentMethod: stripe.String("pm_card_visa"), Confirm: stripe.Bool(true)})
+	if ok.Status != stripe.SetupIntentStatusSucceeded {
+		t.Fatalf("visa setup %s", ok.Status)
+	}
+	bad, _ := e.sc.V1SetupIntents.Create(e.ctx, &stripe.SetupIntentCreateParams{Customer: stripe.String(cus.ID), PaymentMethod: stripe.String("pm_card_chargeDeclined"), Confirm: stripe.Bool(true)})
+	if bad.Status != stripe.SetupIntentStatusRequiresPaymentMethod || bad.LastSetupError == nil || bad.LastSetupError.DeclineCode != "generic_decline" {
+		t.Fatalf("declined setup %s %+v", bad.Status, bad.LastSetupError)
+	}
+}

@@ -2,26 +2,44 @@ package hosted
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/porticohq/portico/internal/billing"
 )
 
+// threeDSView is the challenge for a PaymentIntent or a SetupIntent
+// (Amount is zero for a setup).
 type threeDSView struct {
-	Intent *billing.PaymentIntent
-	Token  string
-	Done   string
+	ID, Status, Currency string
+	Amount               int64
+	Setup                bool
+	Token                string
+	Done                 string
 }
 
 func (p *Pages) threeDSPage(w http.ResponseWriter, r *http.Request) {
+	if strings.HasPrefix(r.PathValue("id"), "seti_") {
+		si, _, err := find(r, p.svc.SetupIntent)
+		if err != nil {
+			p.fail(w, err)
+			return
+		}
+		p.render(w, "threeds.html", threeDSView{ID: si.ID, Status: si.Status, Setup: true, Token: p.token("3ds", si.ID)})
+		return
+	}
 	pi, _, err := find(r, p.svc.PaymentIntent)
 	if err != nil {
 		p.fail(w, err)
 		return
 	}
-	p.render(w, "threeds.html", threeDSView{Intent: pi, Token: p.token("3ds", pi.ID)})
+	p.render(w, "threeds.html", threeDSView{ID: pi.ID, Status: pi.Status, Amount: pi.Amount, Currency: pi.Currency, Token: p.token("3ds", pi.ID)})
 }
 
 func (p *Pages) threeDSAnswer(w http.ResponseWriter, r *http.Request) {
+	if strings.HasPrefix(r.PathValue("id"), "seti_") {
+		p.setupThreeDSAnswer(w, r)
+		return
+	}
 	pi, ctx, err := find(r, p.svc.PaymentIntent)
 	if err != nil {
 		p.fail(w, err)
@@ -44,5 +62,26 @@ func (p *Pages) threeDSAnswer(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/billing/invoices/"+pi.Invoice, http.StatusSeeOther)
 		return
 	}
-	p.render(w, "threeds.html", threeDSView{Intent: pi, Done: pi.Status})
+	p.render(w, "threeds.html", threeDSView{ID: pi.ID, Status: pi.Status, Amount: pi.Amount, Currency: pi.Currency, Done: pi.Status})
+}
+
+func (p *Pages) setupThreeDSAnswer(w http.ResponseWriter, r *http.Request) {
+	si, ctx, err := find(r, p.svc.SetupIntent)
+	if err != nil {
+		p.fail(w, err)
+		return
+	}
+	if !p.checkPost(r, "3ds", si.ID) {
+		http.Error(w, "Invalid form token", http.StatusForbidden)
+		return
+	}
+	if si, err = p.svc.CompleteSetupThreeDS(ctx, si.ID, r.PostFormValue("action") == "complete"); err != nil {
+		if e, ok := billing.AsError(err); ok {
+			http.Error(w, e.Message, http.StatusBadRequest)
+			return
+		}
+		p.fail(w, err)
+		return
+	}
+	p.render(w, "threeds.html", threeDSView{ID: si.ID, Status: si.Status, Setup: true, Done: si.Status})
 }

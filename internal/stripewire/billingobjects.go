@@ -13,6 +13,8 @@ func init() {
 	RegisterKind("payment_intent", func() any { return new(billing.PaymentIntent) })
 	RegisterKind("charge", func() any { return new(billing.Charge) })
 	RegisterKind("discount", func() any { return new(billing.Discount) })
+	RegisterKind("setup_intent", func() any { return new(billing.SetupIntent) })
+	RegisterExpandable("setup_intent", map[string]string{"customer": "customer", "payment_method": "payment_method", "latest_attempt": "", "mandate": ""})
 	RegisterExpandable("subscription", map[string]string{
 		"customer": "customer", "latest_invoice": "invoice", "default_payment_method": "payment_method",
 		"test_clock": "test_helpers.test_clock", "items.data.price": "price", "discounts": "discount",
@@ -55,6 +57,9 @@ func renderBilling(r *Renderer, obj any, e Expand) (any, bool, error) {
 		return v, true, err
 	case *billing.Charge:
 		v, err := r.charge(o, e)
+		return v, true, err
+	case *billing.SetupIntent:
+		v, err := r.setupIntent(o, e)
 		return v, true, err
 	case *billing.Discount:
 		v, err := r.discount(o, e)
@@ -400,6 +405,29 @@ func (r *Renderer) discount(d *billing.Discount, e Expand) (any, error) {
 		return nil, err
 	}
 	if out["promotion_code"], err = r.Ref("promotion_code", d.PromotionCode, e, "promotion_code"); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (r *Renderer) setupIntent(si *billing.SetupIntent, e Expand) (any, error) {
+	var next any
+	if si.Status == billing.SIRequiresAction && si.NextActionURL != "" {
+		next = map[string]any{"type": "redirect_to_url", "redirect_to_url": map[string]any{"url": r.PublicURL + si.NextActionURL, "return_url": nil}}
+	}
+	out := map[string]any{
+		"id": si.ID, "object": "setup_intent", "application": nil, "automatic_payment_methods": nil,
+		"cancellation_reason": ns(si.CancellationReason), "client_secret": si.ClientSecret, "created": si.Created,
+		"description": ns(si.Description), "flow_directions": nil, "last_setup_error": paymentError(si.LastSetupError),
+		"latest_attempt": nil, "livemode": si.Livemode, "mandate": nil, "metadata": metadata(si.Metadata), "next_action": next,
+		"on_behalf_of": nil, "payment_method_options": map[string]any{"card": map[string]any{"request_three_d_secure": "automatic"}},
+		"payment_method_types": []string{"card"}, "single_use_mandate": nil, "status": si.Status, "usage": si.Usage,
+	}
+	var err error
+	if out["customer"], err = r.Ref("customer", si.Customer, e, "customer"); err != nil {
+		return nil, err
+	}
+	if out["payment_method"], err = r.Ref("payment_method", si.PaymentMethod, e, "payment_method"); err != nil {
 		return nil, err
 	}
 	return out, nil

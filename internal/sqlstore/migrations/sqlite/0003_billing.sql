@@ -66,3 +66,14 @@ CREATE TABLE subscription_items (
 	livemode     INTEGER NOT NULL,
 	subscription TEXT NOT NULL
 );
+
+CREATE TABLE setup_intents (
+	seq      INTEGER PRIMARY KEY,
+	id       TEXT NOT NULL UNIQUE,
+	livemode INTEGER NOT NULL,
+	created  INTEGER NOT NULL,
+	customer TEXT NOT NULL DEFAULT '',
+	deleted  INTEGER NOT NULL DEFAULT 0,
+	data     BLOB NOT NULL
+);
+CREATE INDEX setup_intents_customer ON setup_intents (customer, seq);
