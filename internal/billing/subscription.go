@@ -88,6 +88,11 @@ type Subscription struct {
 	NextDue int64 `json:"next_due,omitempty"`
 	// PaymentBehavior is how the first invoice was paid (payment_behavior).
 	PaymentBehavior string `json:"payment_behavior,omitempty"`
+	// UpcomingSentFor and TrialWillEndSentFor are the period end and trial
+	// end for which invoice.upcoming and customer.subscription.trial_will_end
+	// were recorded, so each is recorded once.
+	UpcomingSentFor     int64 `json:"upcoming_sent_for,omitempty"`
+	TrialWillEndSentFor int64 `json:"trial_will_end_sent_for,omitempty"`
 }
 
 // Item returns the subscription's item with id.

@@ -4,6 +4,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/porticohq/portico/internal/billing"
+	"github.com/porticohq/portico/internal/service"
 	stripe "github.com/stripe/stripe-go/v85"
 )
 
@@ -378,4 +380,59 @@ func TestSubscriptionItemsEndpoints(t *testing.T) {
 	_, err = e.once.V1SubscriptionItems.Delete(e.ctx, s.Items.Data[0].ID, nil)
 	wantErr(t, err, 400, stripe.ErrorTypeInvalidRequest, "", "items")
 	wantTotals(t, e.totals(s.ID), 1000, 677)
+}
+
+func (e *env) eventCount(typ string) int {
+	e.t.Helper()
+	r := e.do("GET", "/v1/events?limit=100&type="+typ, "")
+	if r.Status != 200 {
+		e.t.Fatalf("events: %d %s", r.Status, r.Body)
+	}
+	return len(r.JSON(e.t)["data"].([]any))
+}
+
+// invoice.upcoming is recorded once, 3 days before each renewal, with the
+// invoice the renewal will bill; trial_will_end 3 days before a trial ends.
+func TestUpcomingAndTrialNotices(t *testing.T) {
+	e := start(t)
+	f := e.billingSetup(date(2026, 1, 1), "pm_card_visa")
+	e.subscribe(f.cus.ID, f.basic.ID, func(p *stripe.SubscriptionCreateParams) { p.TrialPeriodDays = stripe.Int64(7) })
+	e.advance(f.clock.ID, date(2026, 1, 5))
+	if n := e.eventCount("customer.subscription.trial_will_end"); n != 1 {
+		t.Fatalf("%d trial_will_end events", n)
+	}
+	// The trial ends Jan 8; the next renewal is Feb 8, noticed on Feb 5.
+	e.advance(f.clock.ID, date(2026, 2, 4))
+	if n := e.eventCount("invoice.upcoming"); n != 0 {
+		t.Fatalf("%d invoice.upcoming events before the lead time", n)
+	}
+	e.advance(f.clock.ID, date(2026, 2, 6))
+	if n := e.eventCount("invoice.upcoming"); n != 1 {
+		t.Fatalf("%d invoice.upcoming events", n)
+	}
+	r := e.do("GET", "/v1/events?type=invoice.upcoming", "")
+	obj := r.JSON(t)["data"].([]any)[0].(map[string]any)["data"].(map[string]any)["object"].(map[string]any)
+	if obj["total"].(float64) != 1000 || obj["billing_reason"] != "upcoming" {
+		t.Fatalf("upcoming invoice %v %v", obj["total"], obj["billing_reason"])
+	}
+}
+
+// With the failed-payment setting at "unpaid", exhausted retries leave the
+// subscription unpaid instead of canceling it.
+func TestRetriesExhaustedUnpaidSetting(t *testing.T) {
+	e := start(t)
+	if err := e.app.Store.Update(e.ctx, func(tx billing.Tx) error { return tx.SetSetting(service.SettingFailedPaymentAction, "unpaid") }); err != nil {
+		t.Fatal(err)
+	}
+	f := e.billingSetup(date(2026, 1, 1), "pm_card_visa")
+	s := e.subscribe(f.cus.ID, f.basic.ID)
+	bad, err := e.sc.V1PaymentMethods.Attach(e.ctx, "pm_card_chargeCustomerFail", &stripe.PaymentMethodAttachParams{Customer: stripe.String(f.cus.ID)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.sc.V1Subscriptions.Update(e.ctx, s.ID, &stripe.SubscriptionUpdateParams{DefaultPaymentMethod: stripe.String(bad.ID)})
+	e.advance(f.clock.ID, date(2026, 2, 20))
+	if s = e.sub(s.ID); s.Status != stripe.SubscriptionStatusUnpaid {
+		t.Fatalf("status %s", s.Status)
+	}
 }

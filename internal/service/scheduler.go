@@ -22,6 +22,11 @@ import (
 // first payment before it expires.
 const incompleteExpiry = 23 * 3600
 
+// NoticeLead is how long before a renewal invoice.upcoming is recorded, and
+// before a trial ends customer.subscription.trial_will_end (Stripe's
+// default: 3 days).
+const NoticeLead = 3 * 86400
+
 // maxStepsPerRun bounds the steps of one subscription in one run, against
 // a bug that would not move NextDue forward.
 const maxStepsPerRun = 1000
@@ -46,6 +51,12 @@ func nextDue(sub *billing.Subscription, latest *billing.Invoice) int64 {
 	if sub.CancelAt != nil {
 		consider(*sub.CancelAt)
 	}
+	if t, ok := upcomingDue(sub); ok {
+		consider(t)
+	}
+	if t, ok := trialNoticeDue(sub); ok {
+		consider(t)
+	}
 	if sub.PauseCollection != nil && sub.PauseCollection.ResumesAt != nil {
 		consider(*sub.PauseCollection.ResumesAt)
 	}
@@ -58,6 +69,24 @@ func nextDue(sub *billing.Subscription, latest *billing.Invoice) int64 {
 		}
 	}
 	return due
+}
+
+// upcomingDue tells when invoice.upcoming is due for sub's next renewal.
+func upcomingDue(sub *billing.Subscription) (int64, bool) {
+	pe := periodEnd(sub)
+	if sub.Status == billing.SubIncomplete || sub.Status == billing.SubTrialing || sub.CancelAtPeriodEnd ||
+		(sub.CancelAt != nil && *sub.CancelAt <= pe) || sub.UpcomingSentFor == pe || pe-NoticeLead <= sub.Created {
+		return 0, false
+	}
+	return pe - NoticeLead, true
+}
+
+// trialNoticeDue tells when customer.subscription.trial_will_end is due.
+func trialNoticeDue(sub *billing.Subscription) (int64, bool) {
+	if sub.Status != billing.SubTrialing || sub.TrialEnd == nil || sub.TrialWillEndSentFor == *sub.TrialEnd {
+		return 0, false
+	}
+	return max(*sub.TrialEnd-NoticeLead, sub.Created), true
 }
 
 // advanceSubscription does, in order, everything due on sub up to now,
@@ -122,6 +151,20 @@ func (s *Service) step(tx billing.Tx, sub *billing.Subscription, t int64) error 
 	case sub.PauseCollection != nil && sub.PauseCollection.ResumesAt != nil && *sub.PauseCollection.ResumesAt <= t:
 		sub.PauseCollection = nil
 		changed = true
+	case dueAt(trialNoticeDue(sub)) <= t:
+		sub.TrialWillEndSentFor = *sub.TrialEnd
+		if err := emit(tx, "customer.subscription.trial_will_end", "subscription", sub, nil); err != nil {
+			return err
+		}
+	case dueAt(upcomingDue(sub)) <= t:
+		sub.UpcomingSentFor = periodEnd(sub)
+		up, err := s.upcomingInvoice(tx, sub, c)
+		if err != nil {
+			return err
+		}
+		if err := emit(tx, "invoice.upcoming", "invoice", up, nil); err != nil {
+			return err
+		}
 	case sub.CancelAt != nil && *sub.CancelAt <= t:
 		sub.NextDue = 0
 		return s.endSubscription(tx, sub, *sub.CancelAt, "cancellation_requested")
@@ -151,6 +194,27 @@ func (s *Service) step(tx billing.Tx, sub *billing.Subscription, t int64) error 
 		return s.saveSub(tx, sub, prev)
 	}
 	return tx.UpdateSubscription(sub)
+}
+
+func dueAt(t int64, ok bool) int64 {
+	if !ok {
+		return 1<<63 - 1
+	}
+	return t
+}
+
+// upcomingInvoice builds the next renewal invoice of sub as a preview.
+func (s *Service) upcomingInvoice(tx billing.Tx, sub *billing.Subscription, c *billing.Customer) (*billing.Invoice, error) {
+	ptx := newPreviewTx(tx)
+	in, err := s.renew(ptx, cloneSub(sub), c, periodEnd(sub))
+	if err != nil {
+		return nil, err
+	}
+	if err := previewTotals(ptx, in); err != nil {
+		return nil, err
+	}
+	in.ID, in.BillingReason, in.AutomaticallyFinalizesAt = "", billing.ReasonUpcoming, nil
+	return in, nil
 }
 
 // renew starts the next period at pe and bills it with a draft invoice
