@@ -1,8 +1,9 @@
 package service
 
 import (
-	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/porticohq/portico/internal/billing"
@@ -320,7 +321,9 @@ func finalizeInvoice(tx billing.Tx, in *billing.Invoice, now int64) error {
 	if err := tx.UpdateCustomer(c); err != nil {
 		return err
 	}
-	if cprev.Balance != c.Balance || cprev.NextInvoiceSequence != c.NextInvoiceSequence {
+	// As on Stripe, only a balance change is a customer.updated; the
+	// sequence moves silently.
+	if cprev.Balance != c.Balance {
 		if err := emit(tx, "customer.updated", "customer", c, &cprev); err != nil {
 			return err
 		}
@@ -378,16 +381,36 @@ func endOnceDiscounts(tx billing.Tx, in *billing.Invoice, now int64) error {
 	return nil
 }
 
+// cloneInvoice copies an invoice deeply enough that changing the copy's
+// fields, lines and discounts leaves the original as it was (for the
+// previous state an event records).
 func cloneInvoice(in *billing.Invoice) *billing.Invoice {
-	var c billing.Invoice
-	b, _ := json.Marshal(in)
-	_ = json.Unmarshal(b, &c)
+	c := *in
+	c.Lines = make([]billing.InvoiceLine, len(in.Lines))
+	for i, l := range in.Lines {
+		l.DiscountAmounts = slices.Clone(l.DiscountAmounts)
+		c.Lines[i] = l
+	}
+	c.Discounts = slices.Clone(in.Discounts)
+	c.TotalDiscountAmounts = slices.Clone(in.TotalDiscountAmounts)
+	c.Metadata = maps.Clone(in.Metadata)
 	return &c
 }
 
+// cloneSub copies a subscription deeply enough to keep its previous state.
 func cloneSub(s *billing.Subscription) *billing.Subscription {
-	var c billing.Subscription
-	b, _ := json.Marshal(s)
-	_ = json.Unmarshal(b, &c)
+	c := *s
+	c.Items = make([]billing.SubscriptionItem, len(s.Items))
+	for i, it := range s.Items {
+		it.Discounts = slices.Clone(it.Discounts)
+		it.Metadata = maps.Clone(it.Metadata)
+		c.Items[i] = it
+	}
+	c.Discounts = slices.Clone(s.Discounts)
+	c.Metadata = maps.Clone(s.Metadata)
+	if s.PauseCollection != nil {
+		pc := *s.PauseCollection
+		c.PauseCollection = &pc
+	}
 	return &c
 }

@@ -112,18 +112,15 @@ func (s *Service) step(tx billing.Tx, sub *billing.Subscription, t int64) error 
 			return err
 		}
 	}
-	c, err := tx.Customer(sub.Customer)
-	if err != nil {
-		return err
-	}
+	customer := func() (*billing.Customer, error) { return tx.Customer(sub.Customer) }
 	prev := cloneSub(sub)
 	changed := false
 	switch {
 	case latest != nil && latest.Status == billing.InvoiceDraft && latest.AutoAdvance && latest.AutomaticallyFinalizesAt != nil && *latest.AutomaticallyFinalizesAt <= t:
+		// A status change the payment makes records its own event.
 		if err := s.finalizeAndCharge(tx, sub, latest, t, true); err != nil {
 			return err
 		}
-		changed = prev.Status != sub.Status
 	case latest != nil && latest.Status == billing.InvoiceOpen && latest.NextPaymentAttempt != nil && *latest.NextPaymentAttempt <= t:
 		if err := tx.UpdateSubscription(sub); err != nil {
 			return err
@@ -158,6 +155,10 @@ func (s *Service) step(tx billing.Tx, sub *billing.Subscription, t int64) error 
 		}
 	case dueAt(upcomingDue(sub)) <= t:
 		sub.UpcomingSentFor = periodEnd(sub)
+		c, err := customer()
+		if err != nil {
+			return err
+		}
 		up, err := s.upcomingInvoice(tx, sub, c)
 		if err != nil {
 			return err
@@ -172,17 +173,20 @@ func (s *Service) step(tx billing.Tx, sub *billing.Subscription, t int64) error 
 		if sub.CancelAtPeriodEnd {
 			return s.endSubscription(tx, sub, periodEnd(sub), "cancellation_requested")
 		}
+		c, err := customer()
+		if err != nil {
+			return err
+		}
 		if latest, err = s.renew(tx, sub, c, periodEnd(sub)); err != nil {
 			return err
 		}
 		changed = true
 	}
+	// latest was changed in place by what ran; reload it only when the
+	// subscription moved on to another invoice.
 	if sub.LatestInvoice != "" && (latest == nil || latest.ID != sub.LatestInvoice) {
+		var err error
 		if latest, err = tx.Invoice(sub.LatestInvoice); err != nil {
-			return err
-		}
-	} else if latest != nil {
-		if latest, err = tx.Invoice(latest.ID); err != nil {
 			return err
 		}
 	}
