@@ -30,8 +30,9 @@ var plans = []plan{
 	{"prod_demo_business", "Business", "For organisations: SSO, audit logs and a dedicated manager.", 9900, 99000},
 }
 
-// Seed creates the demo catalog and a demo customer with two cards and a
-// tax ID, all in one transaction, when the database has no products and no
+// Seed creates the demo catalog and a demo customer with two cards, a
+// tax ID and subscriptions in several states (trialing, active, canceling at
+// period end) with paid and open invoices, all in one transaction, when the database has no products and no
 // customers yet.
 func Seed(ctx context.Context, svc *service.Service) (Result, error) {
 	var res Result
@@ -96,6 +97,9 @@ func Seed(ctx context.Context, svc *service.Service) (Result, error) {
 		if _, err := svc.AttachPaymentMethod(ctx, "pm_card_mastercard", c.ID); err != nil {
 			return fmt.Errorf("second card: %w", err)
 		}
+		if err := seedBilling(ctx, svc, c.ID, res.Prices); err != nil {
+			return err
+		}
 		coupon, err := svc.CreateCoupon(ctx, couponParams())
 		if err != nil {
 			return fmt.Errorf("coupon: %w", err)
@@ -115,4 +119,34 @@ func couponParams() service.CouponParams {
 	months := int64(3)
 	return service.CouponParams{ID: "WELCOME20", Name: "Welcome: 20% off", PercentOff: &pct,
 		Duration: billing.DurationRepeating, DurationInMonths: &months}
+}
+
+// seedBilling gives the demo customer a trialing Starter, an active Pro
+// (its first invoice paid), a Business subscription canceling at period
+// end, and an open invoice for an onboarding session. prices are the demo
+// prices in creation order: each plan's monthly, then yearly.
+func seedBilling(ctx context.Context, svc *service.Service, customer string, prices []*billing.Price) error {
+	monthly := func(i int) []service.ItemParams { return []service.ItemParams{{Price: prices[2*i].ID}} }
+	for _, p := range []service.SubscriptionParams{
+		{Customer: customer, Items: service.Set(monthly(0)), TrialPeriodDays: service.Set[int64](14)},
+		{Customer: customer, Items: service.Set(monthly(1))},
+		{Customer: customer, Items: service.Set(monthly(2)), CancelAtPeriodEnd: service.Set(true)},
+	} {
+		if _, err := svc.CreateSubscription(ctx, p); err != nil {
+			return fmt.Errorf("subscription: %w", err)
+		}
+	}
+	if _, err := svc.CreateInvoiceItem(ctx, service.InvoiceItemParams{Customer: customer, Amount: service.Set[int64](15000),
+		Currency: "usd", Description: service.Set("Onboarding session")}); err != nil {
+		return fmt.Errorf("invoice item: %w", err)
+	}
+	in, err := svc.CreateInvoice(ctx, service.InvoiceParams{Customer: customer, CollectionMethod: "send_invoice",
+		DaysUntilDue: service.Set[int64](30), PendingItems: "include"})
+	if err != nil {
+		return fmt.Errorf("invoice: %w", err)
+	}
+	if _, err := svc.FinalizeInvoice(ctx, in.ID); err != nil {
+		return fmt.Errorf("finalize invoice: %w", err)
+	}
+	return nil
 }
