@@ -296,3 +296,26 @@ func TestPreviewEqualsWhatTheChangeBills(t *testing.T) {
 		t.Fatalf("upcoming %d %s", r.Status, r.Body)
 	}
 }
+
+// Clients pinned before 2025-03-31.basil get the older shapes: periods on
+// the subscription, invoice.subscription, payment_intent and paid, and
+// line price and proration.
+func TestLegacyBillingShapes(t *testing.T) {
+	e := start(t)
+	f := e.billingSetup(0, "pm_card_visa")
+	s := e.subscribe(f.cus.ID, f.basic.ID)
+	r := e.do("GET", "/v1/subscriptions/"+s.ID, "", "Stripe-Version: 2024-06-20")
+	m := r.JSON(t)
+	if m["current_period_end"] == nil {
+		t.Fatalf("no current_period_end: %s", r.Body)
+	}
+	r = e.do("GET", "/v1/invoices/"+s.LatestInvoice.ID, "", "Stripe-Version: 2024-06-20")
+	m = r.JSON(t)
+	if m["subscription"] != s.ID || m["paid"] != true || m["payment_intent"] == nil || m["parent"] != nil {
+		t.Fatalf("legacy invoice: %s", r.Body)
+	}
+	line := m["lines"].(map[string]any)["data"].([]any)[0].(map[string]any)
+	if line["price"].(map[string]any)["id"] != f.basic.ID || line["proration"] != false {
+		t.Fatalf("legacy line: %v", line)
+	}
+}

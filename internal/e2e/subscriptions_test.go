@@ -436,3 +436,22 @@ func TestRetriesExhaustedUnpaidSetting(t *testing.T) {
 		t.Fatalf("status %s", s.Status)
 	}
 }
+
+func TestSubscriptionCreateErrors(t *testing.T) {
+	e := start(t)
+	f := e.billingSetup(0, "pm_card_visa")
+	_, err := e.once.V1Subscriptions.Create(e.ctx, &stripe.SubscriptionCreateParams{Customer: stripe.String("cus_nope"),
+		Items: []*stripe.SubscriptionCreateItemParams{{Price: stripe.String(f.basic.ID)}}})
+	wantErr(t, err, 400, stripe.ErrorTypeInvalidRequest, stripe.ErrorCodeResourceMissing, "customer")
+	_, err = e.once.V1Subscriptions.Create(e.ctx, &stripe.SubscriptionCreateParams{Customer: stripe.String(f.cus.ID),
+		Items: []*stripe.SubscriptionCreateItemParams{{Price: stripe.String("price_nope")}}})
+	wantErr(t, err, 400, stripe.ErrorTypeInvalidRequest, stripe.ErrorCodeResourceMissing, "items[0][price]")
+	_, err = e.once.V1Subscriptions.Retrieve(e.ctx, "sub_nope", nil)
+	wantErr(t, err, 404, stripe.ErrorTypeInvalidRequest, stripe.ErrorCodeResourceMissing, "id")
+	// Mixed currencies are refused.
+	eur := e.newPrice(&stripe.PriceCreateParams{Product: stripe.String(f.productBasic.ID), Currency: stripe.String("eur"), UnitAmount: stripe.Int64(900),
+		Recurring: &stripe.PriceCreateRecurringParams{Interval: stripe.String("month")}})
+	_, err = e.once.V1Subscriptions.Create(e.ctx, &stripe.SubscriptionCreateParams{Customer: stripe.String(f.cus.ID),
+		Items: []*stripe.SubscriptionCreateItemParams{{Price: stripe.String(f.basic.ID)}, {Price: stripe.String(eur.ID)}}})
+	wantErr(t, err, 400, stripe.ErrorTypeInvalidRequest, "", "items[1][price]")
+}

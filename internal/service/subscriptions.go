@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"errors"
 	"slices"
 
 	"github.com/porticohq/portico/internal/billing"
@@ -53,9 +54,12 @@ type SubscriptionParams struct {
 func (s *Service) CreateSubscription(ctx context.Context, p SubscriptionParams) (*billing.Subscription, error) {
 	var sub *billing.Subscription
 	err := s.update(ctx, func(tx billing.Tx) error {
-		c, err := liveCustomer(tx, p.Customer)
-		if err != nil {
-			return noSuchParam(err, "customer", "customer", p.Customer)
+		c, err := tx.Customer(p.Customer)
+		if err != nil || c.Deleted {
+			if err == nil || errors.Is(err, billing.ErrNotFound) {
+				return billing.NoSuchParam("customer", "customer", p.Customer)
+			}
+			return err
 		}
 		now, err := customerNow(tx, c)
 		if err != nil {

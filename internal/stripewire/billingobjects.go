@@ -21,6 +21,7 @@ func init() {
 		"latest_invoice.payments": "", "pending_setup_intent": "", "schedule": "", "default_source": "",
 	})
 	RegisterExpandable("invoice", map[string]string{
+		"payment_intent": "payment_intent",
 		"customer": "customer", "subscription": "subscription", "default_payment_method": "payment_method",
 		"test_clock": "test_helpers.test_clock", "discounts": "discount", "payments": "", "confirmation_secret": "",
 		"parent.subscription_details.subscription": "subscription", "lines.data.pricing.price_details.price": "price",
@@ -67,6 +68,13 @@ func renderBilling(r *Renderer, obj any, e Expand) (any, bool, error) {
 	}
 	return nil, false, nil
 }
+
+// BillingPeriodsOnItems reports whether billing periods live on
+// subscription items and invoices point to their subscription through
+// parent, payments and line pricing/parent (2025-03-31.basil); before,
+// subscription.current_period_*, invoice.subscription, payment_intent and
+// paid, and line price, proration, subscription_item and type.
+func (v Version) BillingPeriodsOnItems() bool { return v.atLeast("2025-03-31") }
 
 // SubscriptionItemRef is one item of a subscription, rendered as a
 // subscription_item.
@@ -145,6 +153,9 @@ func (r *Renderer) subscription(s *billing.Subscription, e Expand) (any, error) 
 		"start_date": s.StartDate, "status": s.Status, "transfer_data": nil, "trial_end": i64(s.TrialEnd), "trial_start": i64(s.TrialStart),
 		"trial_settings": map[string]any{"end_behavior": map[string]any{"missing_payment_method": "create_invoice"}},
 	}
+	if !r.Version.BillingPeriodsOnItems() && len(s.Items) > 0 {
+		out["current_period_start"], out["current_period_end"] = s.Items[0].CurrentPeriodStart, s.Items[0].CurrentPeriodEnd
+	}
 	if s.PauseCollection != nil {
 		out["pause_collection"] = map[string]any{"behavior": s.PauseCollection.Behavior, "resumes_at": i64(s.PauseCollection.ResumesAt)}
 	}
@@ -193,7 +204,7 @@ func (r *Renderer) line(in *billing.Invoice, l *billing.InvoiceLine) map[string]
 		pricing = map[string]any{"type": "price_details", "price_details": map[string]any{"price": l.Price, "product": l.Product},
 			"unit_amount_decimal": itoaS(l.UnitAmount)}
 	}
-	return map[string]any{
+	out := map[string]any{
 		"id": l.ID, "object": "line_item", "amount": l.Amount, "currency": l.Currency, "description": ns(l.Description),
 		"discount_amounts": discountAmounts(l.DiscountAmounts), "discountable": l.Discountable, "discounts": discountIDs,
 		"invoice": in.ID, "livemode": in.Livemode, "metadata": metadata(l.Metadata),
@@ -201,6 +212,22 @@ func (r *Renderer) line(in *billing.Invoice, l *billing.InvoiceLine) map[string]
 		"subscription": ns(l.Subscription), "pretax_credit_amounts": []any{}, "taxes": []any{}, "parent": parent, "pricing": pricing,
 		"subtotal": l.Amount,
 	}
+	if !r.Version.BillingPeriodsOnItems() {
+		delete(out, "parent")
+		delete(out, "pricing")
+		typ := "subscription"
+		if l.InvoiceItem != "" {
+			typ = "invoiceitem"
+		}
+		out["type"], out["proration"], out["subscription_item"], out["invoice_item"] = typ, l.Proration, ns(l.SubscriptionItem), ns(l.InvoiceItem)
+		out["price"] = nil
+		if l.Price != "" && r.Loader != nil {
+			if p, err := r.Loader.Load(r.Ctx, "price", l.Price); err == nil {
+				out["price"], _ = r.Render(p, nil)
+			}
+		}
+	}
+	return out
 }
 
 func itoaS(n int64) string {
@@ -300,6 +327,18 @@ func (r *Renderer) invoice(in *billing.Invoice, e Expand) (any, error) {
 	if out["discounts"], err = r.refs("discount", in.Discounts, e, "discounts"); err != nil {
 		return nil, err
 	}
+	if !r.Version.BillingPeriodsOnItems() {
+		delete(out, "parent")
+		delete(out, "payments")
+		delete(out, "confirmation_secret")
+		out["paid"] = in.Status == billing.InvoicePaid
+		if out["subscription"], err = r.Ref("subscription", in.Subscription, e, "subscription"); err != nil {
+			return nil, err
+		}
+		if out["payment_intent"], err = r.Ref("payment_intent", in.PaymentIntent, e, "payment_intent"); err != nil {
+			return nil, err
+		}
+	}
 	return out, nil
 }
 
@@ -396,10 +435,22 @@ func (r *Renderer) discount(d *billing.Discount, e Expand) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	if !r.Version.DiscountSource() && r.Loader != nil {
+		// Before clover, the whole coupon was embedded as `coupon`.
+		if c, err := r.Loader.Load(r.Ctx, "coupon", d.Coupon); err == nil {
+			if coupon.Obj, err = r.Render(c, nil); err != nil {
+				return nil, err
+			}
+		}
+	}
 	out := map[string]any{
 		"id": d.ID, "object": "discount", "checkout_session": nil, "end": i64(d.End), "invoice": ns(d.Invoice), "invoice_item": nil,
 		"start": d.Start, "subscription": ns(d.Subscription), "subscription_item": ns(d.SubscriptionItem),
 		"source": map[string]any{"type": "coupon", "coupon": coupon},
+	}
+	if !r.Version.DiscountSource() {
+		delete(out, "source")
+		out["coupon"] = coupon
 	}
 	if out["customer"], err = r.Ref("customer", d.Customer, e, "customer"); err != nil {
 		return nil, err
