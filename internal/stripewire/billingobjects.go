@@ -22,7 +22,7 @@ func init() {
 	})
 	RegisterExpandable("invoice", map[string]string{
 		"payment_intent": "payment_intent",
-		"customer": "customer", "subscription": "subscription", "default_payment_method": "payment_method",
+		"customer":       "customer", "subscription": "subscription", "default_payment_method": "payment_method",
 		"test_clock": "test_helpers.test_clock", "discounts": "discount", "payments": "", "confirmation_secret": "",
 		"parent.subscription_details.subscription": "subscription", "lines.data.pricing.price_details.price": "price",
 	})
