@@ -455,3 +455,43 @@ func TestSubscriptionCreateErrors(t *testing.T) {
 		Items: []*stripe.SubscriptionCreateItemParams{{Price: stripe.String(f.basic.ID)}, {Price: stripe.String(eur.ID)}}})
 	wantErr(t, err, 400, stripe.ErrorTypeInvalidRequest, "", "items[1][price]")
 }
+
+// Created Jan 10 with billing_cycle_anchor Feb 1: the stub to Feb 1 is
+// prorated over January (22 of 31 days: 1000×22/31 = 709.68 → 710), then
+// whole months from Feb 1. With proration_behavior=none the stub is free.
+func TestBillingCycleAnchorStub(t *testing.T) {
+	e := start(t)
+	f := e.billingSetup(date(2026, 1, 10), "pm_card_visa")
+	s := e.subscribe(f.cus.ID, f.basic.ID, func(p *stripe.SubscriptionCreateParams) { p.BillingCycleAnchor = stripe.Int64(date(2026, 2, 1)) })
+	if s.Items.Data[0].CurrentPeriodEnd != date(2026, 2, 1) || s.BillingCycleAnchor != date(2026, 2, 1) {
+		t.Fatalf("period end %d", s.Items.Data[0].CurrentPeriodEnd)
+	}
+	free := e.subscribe(f.cus.ID, f.basic.ID, func(p *stripe.SubscriptionCreateParams) {
+		p.BillingCycleAnchor = stripe.Int64(date(2026, 2, 1))
+		p.ProrationBehavior = stripe.String("none")
+	})
+	e.advance(f.clock.ID, date(2026, 2, 1)+2*3600)
+	wantTotals(t, e.totals(s.ID), 710, 1000)
+	wantTotals(t, e.totals(free.ID), 0, 1000)
+	if s = e.sub(s.ID); s.Items.Data[0].CurrentPeriodEnd != date(2026, 3, 1) {
+		t.Fatalf("next period end %d", s.Items.Data[0].CurrentPeriodEnd)
+	}
+}
+
+// billing_cycle_anchor=now restarts the period: the unused part of the old
+// one is credited and a whole new period billed at once. On Jan 11:
+// -1000×21/31 = -677, + 1000 = 323.
+func TestBillingCycleAnchorNow(t *testing.T) {
+	e := start(t)
+	f := e.billingSetup(date(2026, 1, 1), "pm_card_visa")
+	s := e.subscribe(f.cus.ID, f.basic.ID)
+	e.advance(f.clock.ID, date(2026, 1, 11))
+	s, err := e.sc.V1Subscriptions.Update(e.ctx, s.ID, &stripe.SubscriptionUpdateParams{BillingCycleAnchorNow: stripe.Bool(true)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.BillingCycleAnchor != date(2026, 1, 11) || s.Items.Data[0].CurrentPeriodEnd != date(2026, 2, 11) {
+		t.Fatalf("anchor %d end %d", s.BillingCycleAnchor, s.Items.Data[0].CurrentPeriodEnd)
+	}
+	wantTotals(t, e.totals(s.ID), 1000, 323)
+}

@@ -221,8 +221,12 @@ func (s *Service) createSubscription(tx billing.Tx, c *billing.Customer, p Subsc
 			l.Description = "Trial period for " + productName(tx, l.Product)
 		} else if p.BillingCycleAnchor.Set {
 			// A prorated first period up to the anchor.
+			// With proration_behavior=none the stub period is free.
 			full := billing.AddInterval(periodEnd, interval, -count, 1)
-			if full < now {
+			if p.ProrationBehavior == "none" {
+				l.Amount = 0
+				l.Description = "Free period until " + formatDate(periodEnd)
+			} else if full < now {
 				l.Amount = billing.Prorate(l.Amount, full, periodEnd, now)
 				l.Proration = true
 				l.Description = "Remaining time on " + l.Description
