@@ -168,26 +168,36 @@ func (t *tx) DueEndpoints() ([]billing.DueEndpoint, error) {
 
 // ClaimDeliveries claims up to limit due deliveries of endpoint: their
 // next_attempt moves to leaseUntil, so they are due again if the claimer
-// never records an outcome.
+// never records an outcome. (A SELECT then UPDATEs by key: the single
+// UPDATE ... WHERE seq IN (SELECT ... LIMIT ?) RETURNING was re-prepared by
+// SQLite on every run, in the writer.)
 func (t *tx) ClaimDeliveries(owner, endpoint string, now, leaseUntil int64, limit int) ([]*billing.Delivery, error) {
-	rows, err := t.q.QueryContext(t.ctx, `UPDATE webhook_deliveries SET next_attempt = ?, claimed_by = ?
-		WHERE seq IN (SELECT seq FROM webhook_deliveries WHERE endpoint = ? AND state = 0 AND next_attempt <= ? ORDER BY next_attempt LIMIT ?)
-		RETURNING seq, event, endpoint, livemode, created, attempts`, leaseUntil, owner, endpoint, now, limit)
+	rows, err := t.q.QueryContext(t.ctx, `SELECT seq, event, livemode, created, attempts FROM webhook_deliveries
+		WHERE endpoint = ? AND state = 0 AND next_attempt <= ? ORDER BY next_attempt LIMIT ?`, endpoint, now, limit)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
 	var out []*billing.Delivery
 	for rows.Next() {
-		d := &billing.Delivery{State: billing.DeliveryPending, NextAttempt: leaseUntil}
+		d := &billing.Delivery{Endpoint: endpoint, State: billing.DeliveryPending, NextAttempt: leaseUntil}
 		var live int
-		if err := rows.Scan(&d.Seq, &d.Event, &d.Endpoint, &live, &d.Created, &d.Attempts); err != nil {
+		if err := rows.Scan(&d.Seq, &d.Event, &live, &d.Created, &d.Attempts); err != nil {
+			rows.Close()
 			return nil, err
 		}
 		d.Livemode = live != 0
 		out = append(out, d)
 	}
-	return out, rows.Err()
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for _, d := range out {
+		if _, err := t.q.ExecContext(t.ctx, `UPDATE webhook_deliveries SET next_attempt = ?, claimed_by = ? WHERE seq = ?`, leaseUntil, owner, d.Seq); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 // RecordDeliveryResults stores the attempts and their outcomes. A result

@@ -108,8 +108,14 @@ type Worker struct {
 	lanes map[string]*lane
 }
 
+// holdPerEndpoint × PerEndpoint deliveries of one endpoint are held at
+// most (in flight or waiting for a slot), so a burst is claimed in few
+// rounds while a waiting delivery starts well within its lease: ahead of
+// it are at most three rounds of attempts, each at most Timeout.
+const holdPerEndpoint = 4
+
 // lane is one endpoint's claimed deliveries: at most PerEndpoint in flight,
-// and as many again waiting.
+// the rest of holdPerEndpoint × PerEndpoint waiting.
 type lane struct {
 	queue    []*job
 	inflight int
@@ -240,7 +246,7 @@ func (w *Worker) round() time.Duration {
 			continue
 		}
 		l := w.lanes[d.Endpoint.ID]
-		room := 2 * w.cfg.PerEndpoint
+		room := holdPerEndpoint * w.cfg.PerEndpoint
 		if l != nil {
 			room -= len(l.queue) + l.inflight
 		}

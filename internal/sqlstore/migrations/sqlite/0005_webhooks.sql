@@ -37,7 +37,7 @@ CREATE TABLE webhook_deliveries (
 	last_status  INTEGER NOT NULL DEFAULT 0
 );
 CREATE UNIQUE INDEX webhook_deliveries_event ON webhook_deliveries (event, endpoint);
-CREATE INDEX webhook_deliveries_due ON webhook_deliveries (endpoint, next_attempt) WHERE state = 0;
+CREATE INDEX webhook_deliveries_due ON webhook_deliveries (endpoint, state, next_attempt);
 
 -- Every attempt, with the start of the response, for `portico deliveries`.
 CREATE TABLE webhook_attempts (
