@@ -495,3 +495,26 @@ func TestBillingCycleAnchorNow(t *testing.T) {
 	}
 	wantTotals(t, e.totals(s.ID), 1000, 323)
 }
+
+// A manual invoice created with auto_advance is finalized and charged about
+// an hour later, as on Stripe.
+func TestManualDraftAutoAdvances(t *testing.T) {
+	e := start(t)
+	f := e.billingSetup(date(2026, 1, 1), "pm_card_visa")
+	if _, err := e.sc.V1InvoiceItems.Create(e.ctx, &stripe.InvoiceItemCreateParams{Customer: stripe.String(f.cus.ID), Amount: stripe.Int64(2500), Currency: stripe.String("usd")}); err != nil {
+		t.Fatal(err)
+	}
+	in, err := e.sc.V1Invoices.Create(e.ctx, &stripe.InvoiceCreateParams{Customer: stripe.String(f.cus.ID), AutoAdvance: stripe.Bool(true),
+		PendingInvoiceItemsBehavior: stripe.String("include")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if in.Status != stripe.InvoiceStatusDraft || in.Total != 2500 || in.AutomaticallyFinalizesAt != date(2026, 1, 1)+3600 {
+		t.Fatalf("draft %s %d %d", in.Status, in.Total, in.AutomaticallyFinalizesAt)
+	}
+	e.advance(f.clock.ID, date(2026, 1, 1)+2*3600)
+	in, _ = e.sc.V1Invoices.Retrieve(e.ctx, in.ID, nil)
+	if in.Status != stripe.InvoiceStatusPaid || in.Number == "" {
+		t.Fatalf("after an hour: %s %q", in.Status, in.Number)
+	}
+}

@@ -193,6 +193,11 @@ func (s *Service) CreateInvoice(ctx context.Context, p InvoiceParams) (*billing.
 		if p.AutoAdvance.Set {
 			in.AutoAdvance = p.AutoAdvance.Value
 		}
+		if in.AutoAdvance {
+			// Stripe finalizes an auto-advancing draft about an hour later.
+			fin := now + draftFinalizeDelay
+			in.AutomaticallyFinalizesAt = &fin
+		}
 		if p.CollectionMethod != "" {
 			in.CollectionMethod = p.CollectionMethod
 		}
@@ -336,4 +341,32 @@ func (s *Service) DeleteInvoiceItem(ctx context.Context, id string) (*billing.In
 		return emit(tx, "invoiceitem.deleted", "invoiceitem", ii, nil)
 	})
 	return ii, err
+}
+
+// finalizeDueDrafts finalizes (and, for automatic collection, charges) the
+// manual drafts on clock due by now.
+func (s *Service) finalizeDueDrafts(tx billing.Tx, clock string, now int64) (int, error) {
+	ids, err := tx.DueDrafts(clock, now)
+	if err != nil {
+		return 0, err
+	}
+	for _, id := range ids {
+		in, err := tx.Invoice(id)
+		if err != nil {
+			return 0, err
+		}
+		if in.Status != billing.InvoiceDraft {
+			continue
+		}
+		at := *in.AutomaticallyFinalizesAt
+		if err := finalizeInvoice(tx, in, at); err != nil {
+			return 0, err
+		}
+		if in.Status == billing.InvoiceOpen && in.CollectionMethod == "charge_automatically" {
+			if _, _, err := s.attemptPayment(tx, in, "", true, at); err != nil {
+				return 0, err
+			}
+		}
+	}
+	return len(ids), nil
 }

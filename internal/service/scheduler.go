@@ -295,7 +295,10 @@ func periodStartOfPrevious(in *billing.Invoice, pe int64) int64 {
 // runDue advances every subscription on clock ("" for real time) due by
 // now, each in the caller's transaction, in batches.
 func (s *Service) runDue(tx billing.Tx, clock string, now int64) (int, error) {
-	done := 0
+	done, err := s.finalizeDueDrafts(tx, clock, now)
+	if err != nil {
+		return done, err
+	}
 	for {
 		ids, err := tx.DueSubscriptions(clock, now, 200)
 		if err != nil {
@@ -325,6 +328,13 @@ func (s *Service) RunDueSubscriptions(ctx context.Context) (int, error) {
 	total := 0
 	for _, live := range []bool{false, true} {
 		lctx := billing.WithLivemode(ctx, live)
+		if err := s.update(lctx, func(tx billing.Tx) error {
+			n, err := s.finalizeDueDrafts(tx, "", tx.Now().Unix())
+			total += n
+			return err
+		}); err != nil {
+			return total, err
+		}
 		for {
 			var ids []string
 			var now int64

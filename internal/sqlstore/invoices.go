@@ -168,3 +168,16 @@ func (t *tx) InsertDiscount(d *billing.Discount) error {
 
 // UpdateDiscount stores d.
 func (t *tx) UpdateDiscount(d *billing.Discount) error { return t.update(discountsTable, d.ID, d) }
+
+// DueDrafts returns the ids of the drafts of no subscription on clock due to
+// finalize by at. Drafts are few and short-lived, so they are filtered here.
+func (t *tx) DueDrafts(clock string, at int64) ([]string, error) {
+	var ids []string
+	err := scanDocs(t, invoicesTable, []cond{eq("status", billing.InvoiceDraft), eq("subscription", "")}, func(in *billing.Invoice) bool {
+		if in.TestClock == clock && in.AutoAdvance && in.AutomaticallyFinalizesAt != nil && *in.AutomaticallyFinalizesAt <= at {
+			ids = append(ids, in.ID)
+		}
+		return true
+	})
+	return ids, err
+}
