@@ -518,3 +518,53 @@ func TestManualDraftAutoAdvances(t *testing.T) {
 		t.Fatalf("after an hour: %s %q", in.Status, in.Number)
 	}
 }
+
+// A downgrade with always_invoice on Apr 16 gives a negative invoice
+// (-1500 + 500 = -1000): nothing is charged, the credit goes to the
+// customer's balance, and May's $10 renewal is paid from it.
+func TestDowngradeCreditPaysNextInvoice(t *testing.T) {
+	e := start(t)
+	f := e.billingSetup(date(2026, 4, 1), "pm_card_visa")
+	s := e.subscribe(f.cus.ID, f.pro.ID)
+	e.advance(f.clock.ID, date(2026, 4, 16))
+	if _, err := e.sc.V1Subscriptions.Update(e.ctx, s.ID, &stripe.SubscriptionUpdateParams{ProrationBehavior: stripe.String("always_invoice"),
+		Items: []*stripe.SubscriptionUpdateItemParams{{ID: stripe.String(s.Items.Data[0].ID), Price: stripe.String(f.basic.ID)}}}); err != nil {
+		t.Fatal(err)
+	}
+	ins := e.invoices(s.ID)
+	if ins[1].Total != -1000 || ins[1].AmountDue != 0 || ins[1].EndingBalance != -1000 || ins[1].Status != stripe.InvoiceStatusPaid {
+		t.Fatalf("credit invoice total %d due %d ending %d %s", ins[1].Total, ins[1].AmountDue, ins[1].EndingBalance, ins[1].Status)
+	}
+	e.advance(f.clock.ID, date(2026, 5, 1)+2*3600)
+	ins = e.invoices(s.ID)
+	if may := ins[2]; may.Total != 1000 || may.StartingBalance != -1000 || may.AmountDue != 0 || may.Status != stripe.InvoiceStatusPaid {
+		t.Fatalf("May total %d starting %d due %d %s", may.Total, may.StartingBalance, may.AmountDue, may.Status)
+	}
+	cus, _ := e.sc.V1Customers.Retrieve(e.ctx, f.cus.ID, nil)
+	if cus.Balance != 0 {
+		t.Fatalf("balance %d", cus.Balance)
+	}
+}
+
+// A promotion code restricted to first-time transactions works on the
+// first subscription and is refused once the customer has paid.
+func TestPromotionCodeFirstTimeOnly(t *testing.T) {
+	e := start(t)
+	f := e.billingSetup(0, "pm_card_visa")
+	c, _ := e.sc.V1Coupons.Create(e.ctx, &stripe.CouponCreateParams{PercentOff: stripe.Float64(50), Duration: stripe.String("forever")})
+	pc, err := e.sc.V1PromotionCodes.Create(e.ctx, &stripe.PromotionCodeCreateParams{Promotion: &stripe.PromotionCodeCreatePromotionParams{Type: stripe.String("coupon"), Coupon: stripe.String(c.ID)},
+		Code: stripe.String("FIRST50"), Restrictions: &stripe.PromotionCodeCreateRestrictionsParams{FirstTimeTransaction: stripe.Bool(true)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := e.subscribe(f.cus.ID, f.basic.ID, func(p *stripe.SubscriptionCreateParams) {
+		p.Discounts = []*stripe.SubscriptionCreateDiscountParams{{PromotionCode: stripe.String(pc.ID)}}
+	})
+	if s.LatestInvoice.Total != 500 {
+		t.Fatalf("total %d", s.LatestInvoice.Total)
+	}
+	_, err = e.once.V1Subscriptions.Create(e.ctx, &stripe.SubscriptionCreateParams{Customer: stripe.String(f.cus.ID),
+		Items:     []*stripe.SubscriptionCreateItemParams{{Price: stripe.String(f.basic.ID)}},
+		Discounts: []*stripe.SubscriptionCreateDiscountParams{{PromotionCode: stripe.String(pc.ID)}}})
+	wantErr(t, err, 400, stripe.ErrorTypeInvalidRequest, "parameter_invalid", "discounts[0][promotion_code]")
+}

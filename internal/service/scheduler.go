@@ -452,13 +452,13 @@ func init() {
 			if err != nil {
 				return err
 			}
-			l := billing.AddInterval(periodEnd(sub), p.Recurring.Interval, p.Recurring.IntervalCount, 1)
+			l := billing.AddInterval(clock.FrozenTime, p.Recurring.Interval, p.Recurring.IntervalCount, 2)
 			if limit == 0 || l < limit {
 				limit = l
 			}
 		}
 		if limit > 0 && to > limit {
-			return billing.Invalid("frozen_time", "", "Cannot advance the test clock more than two intervals beyond the current period of its shortest subscription: frozen_time must be at most %d.", limit)
+			return billing.Invalid("frozen_time", "", "Cannot advance the test clock more than two intervals of its shortest subscription at a time: frozen_time must be at most %d.", limit)
 		}
 		return nil
 	})
