@@ -1,12 +1,16 @@
 package e2e
 
 import (
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/porticohq/portico/internal/app"
 	stripe "github.com/stripe/stripe-go/v85"
 )
 
@@ -111,4 +115,90 @@ func TestWebhookHangingEndpointDoesNotDelayOthers(t *testing.T) {
 		t.Fatalf("%d attempts in flight to the hanging endpoint, want at most 16", h)
 	}
 	t.Logf("%d events reached the healthy endpoint in %s; %d attempts hang on the other", n, took.Round(time.Millisecond), hung.Load())
+}
+
+// TestWebhookBlockPrivate: with PORTICO_WEBHOOK_BLOCK_PRIVATE=1, a
+// loopback endpoint is refused when dialing, and the refusal is recorded.
+func TestWebhookBlockPrivate(t *testing.T) {
+	t.Setenv("PORTICO_WEBHOOK_BLOCK_PRIVATE", "1")
+	e := start(t)
+	r := newReceiver(t)
+	r.endpoint(e, "customer.created")
+	c, err := e.sc.V1Customers.Create(e.ctx, &stripe.CustomerCreateParams{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var evID string
+	for ev, err := range e.sc.V1Events.List(e.ctx, &stripe.EventListParams{Type: stripe.String("customer.created")}).All(e.ctx) {
+		if err != nil || ev.Data.Object["id"] != c.ID {
+			t.Fatal(err, ev)
+		}
+		evID = ev.ID
+	}
+	waitFor(t, 10*time.Second, "the refused attempt", func() bool {
+		_, reports, err := e.app.Service.EventDeliveries(e.ctx, evID)
+		return err == nil && len(reports) == 1 && len(reports[0].Attempts) > 0
+	})
+	_, reports, _ := e.app.Service.EventDeliveries(e.ctx, evID)
+	a := reports[0].Attempts[0]
+	if a.Status != 0 || !strings.Contains(a.Error, "not a public address") {
+		t.Fatalf("attempt = %+v, want a refusal", a)
+	}
+	if n := len(r.received()); n != 0 {
+		t.Fatalf("the loopback receiver got %d events", n)
+	}
+}
+
+// TestWebhookEndpointDisabledAfterFailingForDays compresses three days of
+// retries into about a second: an endpoint that only ever fails is then
+// disabled, with a notice in the log, and its delivery fails for good.
+func TestWebhookEndpointDisabledAfterFailingForDays(t *testing.T) {
+	t.Setenv("PORTICO_WEBHOOK_RETRY_SCALE", "0.000005") // 72 h → 1.3 s
+	var logs syncBuffer
+	e := startWith(t, app.Config{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	dead := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusServiceUnavailable)
+	}))
+	defer dead.Close()
+	we, err := e.sc.V1WebhookEndpoints.Create(e.ctx, &stripe.WebhookEndpointCreateParams{
+		URL: stripe.String(dead.URL), EnabledEvents: stripe.StringSlice([]string{"*"}),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.sc.V1Customers.Create(e.ctx, &stripe.CustomerCreateParams{}); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, 20*time.Second, "the endpoint to be disabled", func() bool {
+		got, err := e.sc.V1WebhookEndpoints.Retrieve(e.ctx, we.ID, nil)
+		return err == nil && got.Status == "disabled"
+	})
+	if !strings.Contains(logs.String(), "webhook endpoint disabled") || !strings.Contains(logs.String(), we.ID) {
+		t.Errorf("no notice in the log:\n%s", logs.String())
+	}
+	if strings.Contains(logs.String(), "whsec_") {
+		t.Error("the log shows a signing secret")
+	}
+	waitFor(t, 10*time.Second, "the event to count as failed", func() bool {
+		evs := e.listEvents(&stripe.EventListParams{DeliverySuccess: stripe.Bool(false)})
+		return len(evs) == 1 && evs[0].PendingWebhooks == 1
+	})
+}
+
+// syncBuffer collects log output written from several goroutines.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf strings.Builder
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }

@@ -1,0 +1,111 @@
+package sqlstore
+
+import (
+	"context"
+	"testing"
+
+	"github.com/porticohq/portico/internal/billing"
+)
+
+func insertTestEvent(t *testing.T, db *DB, id, typ string, created int64) {
+	t.Helper()
+	err := db.Update(context.Background(), func(tx billing.Tx) error {
+		return tx.InsertEvent(&billing.Event{ID: id, Type: typ, Created: created, ObjectKind: "customer", Object: []byte(`{"id":"cus_1"}`)})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestOutboxRowsWrittenWithEvents(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	endpoints := []*billing.WebhookEndpoint{
+		{ID: "we_all", EnabledEvents: []string{"*"}, Status: billing.EndpointEnabled},
+		{ID: "we_created", EnabledEvents: []string{"customer.created"}, Status: billing.EndpointEnabled},
+		{ID: "we_off", EnabledEvents: []string{"*"}, Status: billing.EndpointDisabled},
+		{ID: "we_live", EnabledEvents: []string{"*"}, Status: billing.EndpointEnabled, Livemode: true},
+		// A type that contains another's name must not match it.
+		{ID: "we_tax", EnabledEvents: []string{"customer.tax_id.created"}, Status: billing.EndpointEnabled},
+	}
+	for _, w := range endpoints {
+		err := db.Update(billing.WithLivemode(ctx, w.Livemode), func(tx billing.Tx) error { return tx.InsertWebhookEndpoint(w) })
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	insertTestEvent(t, db, "evt_1", "customer.created", 100)
+	insertTestEvent(t, db, "evt_2", "customer.updated", 200)
+	want := map[string][]string{"evt_1": {"we_all", "we_created"}, "evt_2": {"we_all"}}
+	for ev, eps := range want {
+		db.View(ctx, func(tx billing.Tx) error {
+			ds, err := tx.EventDeliveries(ev)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, d := range ds {
+				got = append(got, d.Endpoint)
+			}
+			if len(got) != len(eps) || got[0] != eps[0] || got[len(got)-1] != eps[len(eps)-1] {
+				t.Errorf("%s delivered to %v, want %v", ev, got, eps)
+			}
+			r, err := tx.EventRecord(ev)
+			if err != nil || r.PendingWebhooks != len(eps) {
+				t.Errorf("%s pending = %+v %v", ev, r, err)
+			}
+			return nil
+		})
+	}
+	// Claims: only due rows, at most limit, and a second claim finds
+	// nothing until the lease runs out.
+	var first, second []*billing.Delivery
+	db.Update(ctx, func(tx billing.Tx) error {
+		first, _ = tx.ClaimDeliveries("w1", "we_all", 1<<62, 1<<62+60000, 1)
+		second, _ = tx.ClaimDeliveries("w1", "we_all", 1<<62, 1<<62+60000, 10)
+		return nil
+	})
+	if len(first) != 1 || len(second) != 1 || first[0].Seq == second[0].Seq {
+		t.Fatalf("claims = %v then %v", first, second)
+	}
+	db.Update(ctx, func(tx billing.Tx) error {
+		again, _ := tx.ClaimDeliveries("w2", "we_all", 1<<62+1, 1<<62+60001, 10)
+		if len(again) != 0 {
+			t.Errorf("claimed rows claimed again before the lease ran out: %v", again)
+		}
+		n, _ := tx.ReleaseDeliveryClaims(5)
+		if n != 2 {
+			t.Errorf("released %d claims, want 2", n)
+		}
+		return nil
+	})
+
+	// Pruning removes old events with their deliveries and attempts.
+	db.Update(ctx, func(tx billing.Tx) error {
+		_, err := tx.RecordDeliveryResults([]billing.DeliveryResult{{Endpoint: "we_all", Succeeded: true,
+			Attempt: billing.DeliveryAttempt{Delivery: first[0].Seq, Status: 200}}})
+		return err
+	})
+	var n int64
+	if err := db.Update(ctx, func(tx billing.Tx) error {
+		var err error
+		n, err = tx.PruneEvents(150, 1000)
+		return err
+	}); err != nil || n != 1 {
+		t.Fatalf("pruned %d, %v", n, err)
+	}
+	db.View(ctx, func(tx billing.Tx) error {
+		if _, err := tx.EventRecord("evt_1"); err != billing.ErrNotFound {
+			t.Errorf("evt_1 after pruning: %v", err)
+		}
+		if ds, _ := tx.EventDeliveries("evt_2"); len(ds) != 1 {
+			t.Errorf("evt_2 deliveries after pruning: %v", ds)
+		}
+		return nil
+	})
+	var rows int
+	db.read.QueryRow(`SELECT (SELECT count(*) FROM webhook_deliveries) + (SELECT count(*) FROM webhook_attempts)`).Scan(&rows)
+	if rows != 1 {
+		t.Errorf("%d delivery and attempt rows left, want evt_2's one delivery", rows)
+	}
+}
