@@ -1,0 +1,182 @@
+package service
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/porticohq/portico/internal/billing"
+)
+
+// runDue advances every subscription on clock ("" for real time) due by
+// now, each in the caller's transaction, in batches.
+func (s *Service) runDue(tx billing.Tx, clock string, now int64) (int, error) {
+	done, err := s.finalizeDueDrafts(tx, clock, now)
+	if err != nil {
+		return done, err
+	}
+	for {
+		ids, err := tx.DueSubscriptions(clock, now, 200)
+		if err != nil {
+			return done, err
+		}
+		if len(ids) == 0 {
+			return done, nil
+		}
+		for _, id := range ids {
+			sub, err := tx.Subscription(id)
+			if err != nil {
+				return done, err
+			}
+			if err := s.advanceSubscription(tx, sub, now); err != nil {
+				return done, err
+			}
+			done++
+		}
+	}
+}
+
+// RunDueSubscriptions advances the subscriptions on real time that are due
+// by the store's clock, each in its own short transaction (re-reading it
+// there, so concurrent runs never bill a period twice). It returns how many
+// it advanced.
+func (s *Service) RunDueSubscriptions(ctx context.Context) (int, error) {
+	total := 0
+	for _, live := range []bool{false, true} {
+		lctx := billing.WithLivemode(ctx, live)
+		if err := s.update(lctx, func(tx billing.Tx) error {
+			n, err := s.finalizeDueDrafts(tx, "", tx.Now().Unix())
+			total += n
+			return err
+		}); err != nil {
+			return total, err
+		}
+		for {
+			var ids []string
+			var now int64
+			if err := s.view(lctx, func(tx billing.Tx) error {
+				now = tx.Now().Unix()
+				var err error
+				ids, err = tx.DueSubscriptions("", now, 100)
+				return err
+			}); err != nil {
+				return total, err
+			}
+			if len(ids) == 0 {
+				break
+			}
+			progressed := 0
+			for _, id := range ids {
+				if ctx.Err() != nil {
+					return total, ctx.Err()
+				}
+				err := s.update(lctx, func(tx billing.Tx) error {
+					sub, err := tx.Subscription(id)
+					if err != nil {
+						return err
+					}
+					if sub.NextDue == 0 || sub.NextDue > tx.Now().Unix() {
+						return nil // done by another run
+					}
+					progressed++
+					return s.advanceSubscription(tx, sub, tx.Now().Unix())
+				})
+				if err != nil {
+					return total, err
+				}
+			}
+			total += progressed
+			if progressed == 0 {
+				break
+			}
+		}
+	}
+	return total, nil
+}
+
+// Scheduler runs RunDueSubscriptions every Interval until stopped.
+type Scheduler struct {
+	svc      *Service
+	log      *slog.Logger
+	Interval time.Duration
+	cancel   context.CancelFunc
+	wg       sync.WaitGroup
+}
+
+// NewScheduler returns a scheduler for s; Start starts it.
+func NewScheduler(s *Service, log *slog.Logger) *Scheduler {
+	if log == nil {
+		log = s.log
+	}
+	return &Scheduler{svc: s, log: log, Interval: 10 * time.Second}
+}
+
+// Start starts the scheduler's loop.
+func (sc *Scheduler) Start() {
+	ctx, cancel := context.WithCancel(context.Background())
+	sc.cancel = cancel
+	sc.wg.Add(1)
+	go func() {
+		defer sc.wg.Done()
+		t := time.NewTicker(sc.Interval)
+		defer t.Stop()
+		for {
+			if n, err := sc.svc.RunDueSubscriptions(ctx); err != nil && ctx.Err() == nil {
+				sc.log.Error("advancing subscriptions", "error", err)
+			} else if n > 0 {
+				sc.log.Info("subscriptions advanced", "count", n)
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+		}
+	}()
+}
+
+// Stop stops the loop and waits for the run in progress.
+func (sc *Scheduler) Stop() {
+	if sc.cancel != nil {
+		sc.cancel()
+	}
+	sc.wg.Wait()
+}
+
+// Test clock advances run what falls due on the clock's subscriptions, and
+// are limited to two intervals of the shortest subscription on the clock,
+// as Stripe does. The steps use no Service state, so one engine serves
+// every Service.
+func init() {
+	s := &Service{log: slog.Default()}
+	ClockAdvanceHooks = append(ClockAdvanceHooks, func(tx billing.Tx, clock *billing.TestClock, from, to int64) error {
+		_, err := s.runDue(tx, clock.ID, to)
+		return err
+	})
+	ClockAdvanceChecks = append(ClockAdvanceChecks, func(tx billing.Tx, clock *billing.TestClock, to int64) error {
+		ids, err := tx.SubscriptionsOnClock(clock.ID)
+		if err != nil {
+			return err
+		}
+		limit := int64(0)
+		for _, id := range ids {
+			sub, err := tx.Subscription(id)
+			if err != nil {
+				return err
+			}
+			p, err := tx.Price(sub.Items[0].Price)
+			if err != nil {
+				return err
+			}
+			l := billing.AddInterval(clock.FrozenTime, p.Recurring.Interval, p.Recurring.IntervalCount, 2)
+			if limit == 0 || l < limit {
+				limit = l
+			}
+		}
+		if limit > 0 && to > limit {
+			return billing.Invalid("frozen_time", "", "Cannot advance the test clock more than two intervals of its shortest subscription at a time: frozen_time must be at most %d.", limit)
+		}
+		return nil
+	})
+}
