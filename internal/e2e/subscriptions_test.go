@@ -568,3 +568,25 @@ func TestPromotionCodeFirstTimeOnly(t *testing.T) {
 		Discounts: []*stripe.SubscriptionCreateDiscountParams{{PromotionCode: stripe.String(pc.ID)}}})
 	wantErr(t, err, 400, stripe.ErrorTypeInvalidRequest, "parameter_invalid", "discounts[0][promotion_code]")
 }
+
+// An upgrade with pending_if_incomplete whose payment fails is refused
+// with the card error and leaves the subscription as it was.
+func TestUpdatePendingIfIncompleteRollsBack(t *testing.T) {
+	e := start(t)
+	f := e.billingSetup(date(2026, 4, 1), "pm_card_visa")
+	s := e.subscribe(f.cus.ID, f.basic.ID)
+	bad, err := e.sc.V1PaymentMethods.Attach(e.ctx, "pm_card_chargeCustomerFail", &stripe.PaymentMethodAttachParams{Customer: stripe.String(f.cus.ID)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.sc.V1Subscriptions.Update(e.ctx, s.ID, &stripe.SubscriptionUpdateParams{DefaultPaymentMethod: stripe.String(bad.ID)})
+	e.advance(f.clock.ID, date(2026, 4, 16))
+	_, err = e.once.V1Subscriptions.Update(e.ctx, s.ID, &stripe.SubscriptionUpdateParams{ProrationBehavior: stripe.String("always_invoice"),
+		PaymentBehavior: stripe.String("pending_if_incomplete"),
+		Items:           []*stripe.SubscriptionUpdateItemParams{{ID: stripe.String(s.Items.Data[0].ID), Price: stripe.String(f.pro.ID)}}})
+	wantErr(t, err, 402, stripe.ErrorTypeCard, stripe.ErrorCodeCardDeclined, "")
+	if s = e.sub(s.ID); s.Items.Data[0].Price.ID != f.basic.ID || s.Status != stripe.SubscriptionStatusActive {
+		t.Fatalf("changed: %s %s", s.Items.Data[0].Price.ID, s.Status)
+	}
+	wantTotals(t, e.totals(s.ID), 1000)
+}

@@ -137,6 +137,11 @@ func (s *Service) updateSubscription(tx billing.Tx, sub *billing.Subscription, c
 			}
 		}
 	}
+	if latest != nil && (p.PaymentBehavior == "error_if_incomplete" || p.PaymentBehavior == "pending_if_incomplete") {
+		if err := unpaidUpdateError(tx, latest); err != nil {
+			return err
+		}
+	}
 	if latest == nil && sub.LatestInvoice != "" {
 		if latest, err = tx.Invoice(sub.LatestInvoice); err != nil {
 			return err
@@ -144,6 +149,27 @@ func (s *Service) updateSubscription(tx billing.Tx, sub *billing.Subscription, c
 	}
 	sub.NextDue = nextDue(sub, latest)
 	return s.saveSub(tx, sub, prev)
+}
+
+// unpaidUpdateError refuses an update whose invoice could not be paid at
+// once, for payment_behavior error_if_incomplete and pending_if_incomplete:
+// the card error rolls the whole update back, so the subscription stays as
+// it was. (Stripe keeps a pending_update for pending_if_incomplete; Portico
+// simplifies it to leaving the subscription unchanged.)
+func unpaidUpdateError(tx billing.Tx, in *billing.Invoice) error {
+	if in.Status != billing.InvoiceOpen || in.CollectionMethod != "charge_automatically" || isPreview(tx) {
+		return nil
+	}
+	e := billing.CardDeclined("card_declined", "generic_decline", "Your card was declined.")
+	if in.PaymentIntent != "" {
+		if pi, err := tx.PaymentIntent(in.PaymentIntent); err == nil && pi.LastPaymentError != nil {
+			e = billing.CardDeclined(pi.LastPaymentError.Code, pi.LastPaymentError.DeclineCode, pi.LastPaymentError.Message)
+			e.PaymentMethod = pi.PaymentMethod
+		} else if err == nil && pi.Status == billing.PIRequiresAction {
+			e = billing.CardDeclined("authentication_required", "authentication_required", "Your card was declined. This transaction requires authentication.")
+		}
+	}
+	return e
 }
 
 // changedItems applies items[] to a copy of the subscription's items.
