@@ -2,6 +2,8 @@ package service
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"log/slog"
 	"sync"
 	"time"
@@ -39,10 +41,12 @@ func (s *Service) runDue(tx billing.Tx, clock string, now int64) (int, error) {
 
 // RunDueSubscriptions advances the subscriptions on real time that are due
 // by the store's clock, each in its own short transaction (re-reading it
-// there, so concurrent runs never bill a period twice). It returns how many
-// it advanced.
+// there, so concurrent runs never bill a period twice). A subscription that
+// fails is logged in the returned error and skipped for the rest of the run,
+// so it cannot hold the others up. It returns how many it advanced.
 func (s *Service) RunDueSubscriptions(ctx context.Context) (int, error) {
 	total := 0
+	var errs []error
 	for _, live := range []bool{false, true} {
 		lctx := billing.WithLivemode(ctx, live)
 		if err := s.update(lctx, func(tx billing.Tx) error {
@@ -50,40 +54,47 @@ func (s *Service) RunDueSubscriptions(ctx context.Context) (int, error) {
 			total += n
 			return err
 		}); err != nil {
-			return total, err
+			errs = append(errs, err)
 		}
+		failed := map[string]bool{}
 		for {
 			var ids []string
-			var now int64
 			if err := s.view(lctx, func(tx billing.Tx) error {
-				now = tx.Now().Unix()
 				var err error
-				ids, err = tx.DueSubscriptions("", now, 100)
+				ids, err = tx.DueSubscriptions("", tx.Now().Unix(), 100+len(failed))
 				return err
 			}); err != nil {
-				return total, err
-			}
-			if len(ids) == 0 {
-				break
+				return total, errors.Join(append(errs, err)...)
 			}
 			progressed := 0
 			for _, id := range ids {
 				if ctx.Err() != nil {
-					return total, ctx.Err()
+					return total, errors.Join(append(errs, ctx.Err())...)
 				}
+				if failed[id] {
+					continue
+				}
+				did := false
 				err := s.update(lctx, func(tx billing.Tx) error {
+					did = false
 					sub, err := tx.Subscription(id)
 					if err != nil {
 						return err
 					}
-					if sub.NextDue == 0 || sub.NextDue > tx.Now().Unix() {
+					now := tx.Now().Unix()
+					if sub.NextDue == 0 || sub.NextDue > now {
 						return nil // done by another run
 					}
-					progressed++
-					return s.advanceSubscription(tx, sub, tx.Now().Unix())
+					did = true
+					return s.advanceSubscription(tx, sub, now)
 				})
 				if err != nil {
-					return total, err
+					failed[id] = true
+					errs = append(errs, fmt.Errorf("subscription %s: %w", id, err))
+					continue
+				}
+				if did {
+					progressed++
 				}
 			}
 			total += progressed
@@ -92,7 +103,7 @@ func (s *Service) RunDueSubscriptions(ctx context.Context) (int, error) {
 			}
 		}
 	}
-	return total, nil
+	return total, errors.Join(errs...)
 }
 
 // Scheduler runs RunDueSubscriptions every Interval until stopped.
