@@ -85,6 +85,9 @@ func TestHostedInvoicePagePaysWithTestCard(t *testing.T) {
 		t.Fatalf("invoice page %d %s", status, body)
 	}
 	path := "/billing/invoices/" + in.ID + "/pay"
+	if code := e.submit(path, body, url.Values{"card": {"pm_card_chargeCustomerFail"}}); code != http.StatusPaymentRequired {
+		t.Fatalf("declined card: %d", code)
+	}
 	if code := e.submit(path, body, url.Values{"card": {"pm_card_visa"}}); code != http.StatusSeeOther {
 		t.Fatalf("pay: %d", code)
 	}

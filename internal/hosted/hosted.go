@@ -51,11 +51,23 @@ func New(svc *service.Service, log *slog.Logger, key []byte) *Pages {
 
 // Mount registers the pages on mux.
 func (p *Pages) Mount(mux *http.ServeMux) {
-	mux.HandleFunc("GET /billing/invoices/{id}", p.invoicePage)
-	mux.HandleFunc("GET /billing/invoices/{id}/pdf", p.invoicePDF)
-	mux.HandleFunc("POST /billing/invoices/{id}/pay", p.payInvoice)
-	mux.HandleFunc("GET "+service.ThreeDSPath+"{id}", p.threeDSPage)
-	mux.HandleFunc("POST "+service.ThreeDSPath+"{id}", p.threeDSAnswer)
+	mux.Handle("GET /billing/invoices/{id}", secure(p.invoicePage))
+	mux.Handle("GET /billing/invoices/{id}/pdf", secure(p.invoicePDF))
+	mux.Handle("POST /billing/invoices/{id}/pay", secure(p.payInvoice))
+	mux.Handle("GET "+service.ThreeDSPath+"{id}", secure(p.threeDSPage))
+	mux.Handle("POST "+service.ThreeDSPath+"{id}", secure(p.threeDSAnswer))
+}
+
+// secure sets the pages' security headers: no framing (clickjacking of the
+// pay and authenticate buttons), no scripts, forms posting only here.
+func secure(h http.HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Header().Set("X-Frame-Options", "DENY")
+		w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'")
+		w.Header().Set("Referrer-Policy", "no-referrer")
+		h(w, r)
+	})
 }
 
 // TestCards are the cards the hosted invoice page offers.
@@ -113,10 +125,9 @@ func (p *Pages) fail(w http.ResponseWriter, err error) {
 	http.Error(w, "Something went wrong", http.StatusInternalServerError)
 }
 
+// render writes a page; headers must not have been written yet unless the
+// caller set a status first (then the security headers were set by it).
 func (p *Pages) render(w http.ResponseWriter, name string, data any) {
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("X-Frame-Options", "DENY")
-	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'")
 	if err := templates.ExecuteTemplate(w, name, data); err != nil {
 		p.log.Error("render hosted page", "template", name, "error", err)
 	}

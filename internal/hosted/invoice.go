@@ -24,7 +24,7 @@ func (p *Pages) invoicePage(w http.ResponseWriter, r *http.Request) {
 		p.fail(w, err)
 		return
 	}
-	p.render(w, "invoice.html", invoiceView{Invoice: in, Token: p.token("invoice", in.ID), Cards: TestCards, Error: r.URL.Query().Get("error")})
+	p.render(w, "invoice.html", invoiceView{Invoice: in, Token: p.token("invoice", in.ID), Cards: TestCards})
 }
 
 func (p *Pages) payInvoice(w http.ResponseWriter, r *http.Request) {
@@ -49,7 +49,10 @@ func (p *Pages) payInvoice(w http.ResponseWriter, r *http.Request) {
 	back := "/billing/invoices/" + in.ID
 	if _, err := p.svc.PayInvoice(ctx, in.ID, card, false); err != nil {
 		if e, ok := billing.AsError(err); ok {
-			http.Redirect(w, r, back+"?error="+e.Message, http.StatusSeeOther)
+			// Shown on the page itself: a message in the URL could be
+			// forged by whoever sends the link.
+			w.WriteHeader(http.StatusPaymentRequired)
+			p.render(w, "invoice.html", invoiceView{Invoice: in, Token: p.token("invoice", in.ID), Cards: TestCards, Error: e.Message})
 			return
 		}
 		p.fail(w, err)
