@@ -203,12 +203,18 @@ func TestSubscriptionYearOnTestClock(t *testing.T) {
 	if s.Status != stripe.SubscriptionStatusPastDue {
 		t.Fatalf("June: status %s", s.Status)
 	}
+	if cus, _ := e.sc.V1Customers.Retrieve(e.ctx, f.cus.ID, nil); !cus.Delinquent {
+		t.Fatal("customer not delinquent after a failed renewal")
+	}
 	good, _ := e.sc.V1PaymentMethods.Attach(e.ctx, "pm_card_visa", &stripe.PaymentMethodAttachParams{Customer: stripe.String(f.cus.ID)})
 	e.sc.V1Customers.Update(e.ctx, f.cus.ID, &stripe.CustomerUpdateParams{InvoiceSettings: &stripe.CustomerUpdateInvoiceSettingsParams{DefaultPaymentMethod: stripe.String(good.ID)}})
 	e.advance(f.clock.ID, date(2026, 6, 5))
 	s, _ = e.sc.V1Subscriptions.Retrieve(e.ctx, s.ID, nil)
 	if s.Status != stripe.SubscriptionStatusActive {
 		t.Fatalf("June retry: status %s", s.Status)
+	}
+	if cus, _ := e.sc.V1Customers.Retrieve(e.ctx, f.cus.ID, nil); cus.Delinquent {
+		t.Fatal("customer still delinquent after the retry paid")
 	}
 	want = append(want, 3000)
 	for m := time.July; m <= time.September; m++ {

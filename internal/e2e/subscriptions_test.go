@@ -129,6 +129,12 @@ func TestRepeatingCoupon(t *testing.T) {
 		e.advance(f.clock.ID, date(2026, m, 1)+2*3600)
 	}
 	wantTotals(t, e.totals(s.ID), 800, 800, 800, 1000)
+	if s = e.sub(s.ID); len(s.Discounts) != 0 {
+		t.Fatalf("ended discount still on the subscription: %v", s.Discounts)
+	}
+	if n := e.eventCount("customer.discount.deleted"); n != 1 {
+		t.Fatalf("%d customer.discount.deleted events", n)
+	}
 }
 
 // A $50 amount-off coupon on a $10 invoice makes it 0, not negative; a

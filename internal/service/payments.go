@@ -227,6 +227,9 @@ func scheduleRetry(in *billing.Invoice, offSession bool, now int64) {
 // afterPayment moves the invoice's subscription to the status a payment
 // attempt implies.
 func (s *Service) afterPayment(tx billing.Tx, in *billing.Invoice, outcome payOutcome, now int64) error {
+	if err := setDelinquent(tx, in.Customer, outcome != paySucceeded); err != nil {
+		return err
+	}
 	if in.Subscription == "" {
 		return nil
 	}
@@ -318,4 +321,22 @@ func (s *Service) invoiceNow(tx billing.Tx, in *billing.Invoice) (int64, error) 
 		return 0, err
 	}
 	return customerNow(tx, c)
+}
+
+// setDelinquent sets the customer's delinquent flag, as Stripe does when an
+// invoice's automatic payment fails (and clears it when one is paid).
+func setDelinquent(tx billing.Tx, customer string, delinquent bool) error {
+	c, err := tx.Customer(customer)
+	if err != nil {
+		return err
+	}
+	if c.Delinquent == delinquent {
+		return nil
+	}
+	prev := *c
+	c.Delinquent = delinquent
+	if err := tx.UpdateCustomer(c); err != nil {
+		return err
+	}
+	return emit(tx, "customer.updated", "customer", c, &prev)
 }

@@ -232,6 +232,9 @@ func (s *Service) renew(tx billing.Tx, sub *billing.Subscription, c *billing.Cus
 	for i := range sub.Items {
 		sub.Items[i].CurrentPeriodStart, sub.Items[i].CurrentPeriodEnd = pe, next
 	}
+	if err := dropEndedDiscounts(tx, sub, pe); err != nil {
+		return nil, err
+	}
 	in := newInvoice(tx, c, sub, sub.Currency, reason, pe)
 	items, err := pendingItemsFor(tx, c.ID, sub.ID)
 	if err != nil {
@@ -286,4 +289,26 @@ func periodStartOfPrevious(in *billing.Invoice, pe int64) int64 {
 		}
 	}
 	return start
+}
+
+// dropEndedDiscounts removes the discounts that have ended by t (a repeating
+// coupon's months are over, a once coupon was used) from sub, recording
+// customer.discount.deleted for each, as Stripe does when a discount ends.
+func dropEndedDiscounts(tx billing.Tx, sub *billing.Subscription, t int64) error {
+	kept := sub.Discounts[:0:0]
+	for _, id := range sub.Discounts {
+		d, err := tx.Discount(id)
+		if err != nil {
+			return err
+		}
+		if d.End == nil || *d.End > t {
+			kept = append(kept, id)
+			continue
+		}
+		if err := emit(tx, "customer.discount.deleted", "discount", d, nil); err != nil {
+			return err
+		}
+	}
+	sub.Discounts = kept
+	return nil
 }
