@@ -25,7 +25,7 @@ var webhookWorkers sync.Map // *App → *webhook.Worker
 
 func (a *App) startWebhooks() {
 	cfg := webhook.Config{
-		Store: a.Store, Logger: a.cfg.Logger, Clock: a.cfg.Clock,
+		Store: a.Store, Logger: a.cfg.Logger, Clock: a.cfg.Clock, Loader: a.Service,
 		BlockPrivate: os.Getenv("PORTICO_WEBHOOK_BLOCK_PRIVATE") == "1",
 		Retention:    service.EventRetention,
 	}

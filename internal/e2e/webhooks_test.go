@@ -273,3 +273,58 @@ func TestWebhookEndpointVersion(t *testing.T) {
 		t.Fatalf("api_version = %v", ev["api_version"])
 	}
 }
+
+// TestWebhookSubscriptionEvents: the billing engine's events arrive
+// signed, with prices embedded in the subscription items as Stripe sends
+// them, and previous_attributes on updates.
+func TestWebhookSubscriptionEvents(t *testing.T) {
+	e := start(t)
+	r := newReceiver(t)
+	r.endpoint(e, "customer.subscription.created", "customer.subscription.updated", "customer.subscription.deleted", "invoice.paid")
+	f := e.billingSetup(0, "pm_card_visa")
+	sub := e.subscribe(f.cus.ID, f.basic.ID)
+	if _, err := e.sc.V1Subscriptions.Update(e.ctx, sub.ID, &stripe.SubscriptionUpdateParams{CancelAtPeriodEnd: stripe.Bool(true)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.sc.V1Subscriptions.Cancel(e.ctx, sub.ID, nil); err != nil {
+		t.Fatal(err)
+	}
+	var got []stripe.Event
+	waitFor(t, 10*time.Second, "the subscription's events", func() bool {
+		got = r.received()
+		seen := map[string]bool{}
+		for _, ev := range got {
+			seen[string(ev.Type)] = true
+		}
+		return seen["customer.subscription.created"] && seen["customer.subscription.deleted"] && seen["invoice.paid"] && seen["customer.subscription.updated"]
+	})
+	cancelAtPeriodEnd := false
+	for _, ev := range got {
+		switch ev.Type {
+		case "customer.subscription.created":
+			items, _ := ev.Data.Object["items"].(map[string]any)
+			data, _ := items["data"].([]any)
+			if len(data) != 1 {
+				t.Fatalf("items = %v", ev.Data.Object["items"])
+			}
+			price, _ := data[0].(map[string]any)["price"].(map[string]any)
+			if price["id"] != f.basic.ID || price["unit_amount"] != float64(1000) {
+				t.Errorf("item price = %v, want the embedded price object", data[0].(map[string]any)["price"])
+			}
+		case "customer.subscription.updated":
+			if ev.Data.PreviousAttributes == nil {
+				t.Errorf("customer.subscription.updated without previous_attributes")
+			}
+			if v, ok := ev.Data.PreviousAttributes["cancel_at_period_end"]; ok {
+				cancelAtPeriodEnd = v == false && ev.Data.Object["cancel_at_period_end"] == true
+			}
+		case "customer.subscription.deleted":
+			if ev.Data.Object["status"] != "canceled" {
+				t.Errorf("deleted subscription status = %v", ev.Data.Object["status"])
+			}
+		}
+	}
+	if !cancelAtPeriodEnd {
+		t.Error("no customer.subscription.updated with previous_attributes.cancel_at_period_end = false")
+	}
+}

@@ -2,6 +2,7 @@ package stripewire
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 
@@ -21,7 +22,7 @@ func renderWebhookObjects(r *Renderer, obj any, e Expand) (any, bool, error) {
 		// Events read through /v1/events are shown in the account's
 		// default version whatever the request's Stripe-Version, as on
 		// Stripe, where an event's data never changes.
-		v, err := RenderEvent(o, ParseVersion(DefaultVersion))
+		v, err := RenderEvent(r.Ctx, o, ParseVersion(DefaultVersion), r.Loader)
 		return v, true, err
 	case *billing.WebhookEndpoint:
 		return webhookEndpoint(o, false), true, nil
@@ -55,9 +56,11 @@ type EventJSON struct {
 }
 
 // RenderEvent renders an event with its object (and, for updates,
-// previous_attributes) in version v, which becomes its api_version.
-func RenderEvent(ev *billing.EventRecord, v Version) (*EventJSON, error) {
-	r := &Renderer{Version: v}
+// previous_attributes) in version v, which becomes its api_version. loader
+// (which may be nil) provides what objects always embed, such as the prices
+// of subscription items; ctx must select the event's mode.
+func RenderEvent(ctx context.Context, ev *billing.EventRecord, v Version, loader Loader) (*EventJSON, error) {
+	r := &Renderer{Ctx: ctx, Version: v, Loader: loader}
 	obj, err := r.eventObject(ev.ObjectKind, ev.Object)
 	if err != nil {
 		return nil, fmt.Errorf("stripewire: event %s: %w", ev.ID, err)

@@ -1,6 +1,7 @@
 package stripewire
 
 import (
+	"context"
 	"encoding/json"
 	"testing"
 
@@ -32,7 +33,7 @@ func TestRenderEventWithPrevious(t *testing.T) {
 	oj, _ := json.Marshal(old)
 	cj, _ := json.Marshal(&cur)
 	ev := &billing.EventRecord{Event: billing.Event{ID: "evt_1", Type: "customer.updated", Created: 1, ObjectKind: "customer", Object: cj, Previous: oj}}
-	out, err := RenderEvent(ev, ParseVersion(VersionEndive))
+	out, err := RenderEvent(context.Background(), ev, ParseVersion(VersionEndive), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -85,7 +85,7 @@ func (w *Worker) post(j *job) (int, string, error) {
 	if version == "" {
 		version = stripewire.DefaultVersion
 	}
-	out, err := stripewire.RenderEvent(ev, stripewire.ParseVersion(version))
+	out, err := stripewire.RenderEvent(billing.WithLivemode(w.ctx, ev.Livemode), ev, stripewire.ParseVersion(version), w.cfg.Loader)
 	if err != nil {
 		w.cfg.Logger.Error("webhook worker: rendering an event", "event", ev.ID, "error", err)
 		return 0, "", errors.New("rendering the event failed")

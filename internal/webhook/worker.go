@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/porticohq/portico/internal/billing"
+	"github.com/porticohq/portico/internal/stripewire"
 )
 
 // Config configures a Worker; zero fields take the defaults in brackets.
@@ -50,6 +51,9 @@ type Config struct {
 	// often older ones are deleted [1 h].
 	Retention  time.Duration
 	PruneEvery time.Duration
+	// Loader provides what rendered objects embed (the prices of
+	// subscription items); nil leaves those as ids.
+	Loader stripewire.Loader
 	// Transport, when set, replaces the HTTP transport (tests).
 	Transport http.RoundTripper
 }
