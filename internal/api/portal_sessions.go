@@ -52,7 +52,15 @@ func (a *API) createPortalSession(r *Req) Run {
 			p.AfterExpiration = x
 		}
 	}
-	return func(ctx context.Context) (any, error) { return a.svc.CreatePortalSession(ctx, p) }
+	// The reads and checks run here, on the read pool, so that the write
+	// transaction only stores the session (see service.PreparePortalSession).
+	// This departs from the rule that endpoints do not touch the store: it
+	// is a read-only check whose result the transaction may discard.
+	prep := &service.PreparedPortalSession{}
+	if f.Err() == nil {
+		prep = a.svc.PreparePortalSession(r.HTTP.Context(), p)
+	}
+	return func(ctx context.Context) (any, error) { return a.svc.CreatePreparedPortalSession(ctx, prep) }
 }
 
 func optZero(f *stripewire.Form, key string) int64 {

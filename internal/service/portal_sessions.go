@@ -43,11 +43,55 @@ func newPortalToken(live bool) string { return modePrefix(live) + billing.Random
 // returns the session with its one-time Token (the rest of Portico only
 // ever sees the token's hash).
 func (s *Service) CreatePortalSession(ctx context.Context, p PortalSessionParams) (*billing.PortalSession, error) {
+	return s.CreatePreparedPortalSession(ctx, &PreparedPortalSession{params: p})
+}
+
+// PreparedPortalSession is a session checked against a read-only snapshot
+// before its write transaction; see PreparePortalSession.
+type PreparedPortalSession struct {
+	params  PortalSessionParams
+	live    bool
+	session *billing.PortalSession // nil when the check failed
+}
+
+// PreparePortalSession runs the reads and checks of creating a session on
+// the read pool (and its row cache), outside the write transaction, which
+// then only stores the session and its event. Creating portal sessions is
+// read-heavy (customer, configuration, subscription, coupon or promotion
+// code) and the single writer is the store's bottleneck; a session only
+// records a link, whose actions the portal checks again when the customer
+// takes them, so checking it against a snapshot taken a moment before the
+// write is sound. When the check fails, CreatePreparedPortalSession checks
+// again inside the write transaction, so errors (and idempotent replays)
+// come from there exactly as for any other request.
+func (s *Service) PreparePortalSession(ctx context.Context, p PortalSessionParams) *PreparedPortalSession {
+	prep := &PreparedPortalSession{params: p, live: billing.LivemodeFrom(ctx)}
+	s.view(ctx, func(tx billing.Tx) error {
+		ps, err := checkPortalSession(tx, p, PortalLinkLifetime)
+		if err == nil {
+			prep.session = ps
+		}
+		return err
+	})
+	return prep
+}
+
+// CreatePreparedPortalSession creates the session prep describes.
+func (s *Service) CreatePreparedPortalSession(ctx context.Context, prep *PreparedPortalSession) (*billing.PortalSession, error) {
 	var ps *billing.PortalSession
 	err := s.update(ctx, func(tx billing.Tx) error {
-		var err error
-		ps, err = s.newPortalSession(tx, p, PortalLinkLifetime)
-		if err != nil {
+		if prep.session != nil && prep.live == tx.Livemode() {
+			cp := *prep.session
+			ps = &cp
+			ps.Created = tx.Now().Unix()
+			ps.ExpiresAt = tx.Now().Add(PortalLinkLifetime).Unix()
+		} else {
+			var err error
+			if ps, err = checkPortalSession(tx, prep.params, PortalLinkLifetime); err != nil {
+				return err
+			}
+		}
+		if err := storePortalSession(tx, ps); err != nil {
 			return err
 		}
 		return emit(tx, "billing_portal.session.created", "billing_portal.session", ps, nil)
@@ -58,6 +102,24 @@ func (s *Service) CreatePortalSession(ctx context.Context, p PortalSessionParams
 // newPortalSession validates p and stores a new session whose link stays
 // openable for lifetime.
 func (s *Service) newPortalSession(tx billing.Tx, p PortalSessionParams, lifetime time.Duration) (*billing.PortalSession, error) {
+	ps, err := checkPortalSession(tx, p, lifetime)
+	if err != nil {
+		return nil, err
+	}
+	return ps, storePortalSession(tx, ps)
+}
+
+// storePortalSession gives ps its secret token and stores it (by the
+// token's hash).
+func storePortalSession(tx billing.Tx, ps *billing.PortalSession) error {
+	ps.Token = newPortalToken(tx.Livemode())
+	ps.TokenHash = HashToken(ps.Token)
+	return tx.InsertPortalSession(ps)
+}
+
+// checkPortalSession validates p against tx (reads only) and returns the
+// session to store.
+func checkPortalSession(tx billing.Tx, p PortalSessionParams, lifetime time.Duration) (*billing.PortalSession, error) {
 	cu, err := tx.Customer(p.Customer)
 	if err != nil {
 		return nil, noSuchParam(err, "customer", "customer", p.Customer)
@@ -83,15 +145,11 @@ func (s *Service) newPortalSession(tx billing.Tx, p PortalSessionParams, lifetim
 	}
 	if p.Flow != nil {
 		flow := *p.Flow
+		flow.Items = append([]billing.PortalFlowItem(nil), p.Flow.Items...)
 		if err := checkPortalFlow(tx, &flow, cu, conf); err != nil {
 			return nil, err
 		}
 		ps.Flow = &flow
-	}
-	ps.Token = newPortalToken(tx.Livemode())
-	ps.TokenHash = HashToken(ps.Token)
-	if err := tx.InsertPortalSession(ps); err != nil {
-		return nil, err
 	}
 	return ps, nil
 }
