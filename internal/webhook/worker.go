@@ -102,10 +102,11 @@ type Worker struct {
 	wake    chan struct{}
 	results chan billing.DeliveryResult
 
-	ctx     context.Context
-	cancel  context.CancelFunc
-	loops   sync.WaitGroup // dispatcher, recorder, pruner
-	sends   sync.WaitGroup // attempts in flight
+	ctx        context.Context
+	cancel     context.CancelFunc
+	dispatcher sync.WaitGroup // the loop that starts attempts
+	loops      sync.WaitGroup // recorder, pruner
+	sends      sync.WaitGroup // attempts in flight
 	stopped chan struct{}  // closed when attempts may no longer record
 
 	mu    sync.Mutex
@@ -164,7 +165,8 @@ func (w *Worker) Start() {
 	}); err != nil {
 		w.cfg.Logger.Error("releasing webhook delivery claims", "error", err)
 	}
-	w.loops.Add(3)
+	w.dispatcher.Add(1)
+	w.loops.Add(2)
 	go w.dispatch()
 	go w.record()
 	go w.prune()
@@ -179,6 +181,9 @@ func (w *Worker) Stop() {
 		return
 	}
 	w.cancel()
+	// Once the dispatcher is gone, only running attempts start others
+	// (which return at once), so waiting for them is safe.
+	w.dispatcher.Wait()
 	w.sends.Wait()
 	close(w.stopped)
 	w.loops.Wait()
@@ -195,7 +200,7 @@ func (w *Worker) Stop() {
 // dispatch claims due deliveries whenever it is woken (by a commit, a
 // finished attempt, or the time the next delivery is due).
 func (w *Worker) dispatch() {
-	defer w.loops.Done()
+	defer w.dispatcher.Done()
 	timer := time.NewTimer(w.cfg.Poll)
 	defer timer.Stop()
 	for {
@@ -301,6 +306,9 @@ func (w *Worker) round() time.Duration {
 
 // startLocked starts queued attempts while the lane has room.
 func (w *Worker) startLocked(l *lane) {
+	if w.ctx.Err() != nil {
+		return // stopping: what is queued is released with the claims
+	}
 	for l.inflight < w.cfg.PerEndpoint && len(l.queue) > 0 {
 		j := l.queue[0]
 		l.queue[0] = nil
