@@ -107,7 +107,7 @@ type Worker struct {
 	dispatcher sync.WaitGroup // the loop that starts attempts
 	loops      sync.WaitGroup // recorder, pruner
 	sends      sync.WaitGroup // attempts in flight
-	stopped chan struct{}  // closed when attempts may no longer record
+	stopped    chan struct{}  // closed when attempts may no longer record
 
 	mu    sync.Mutex
 	lanes map[string]*lane
