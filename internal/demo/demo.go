@@ -81,6 +81,9 @@ func Seed(ctx context.Context, svc *service.Service) (Result, error) {
 				}
 			}
 		}
+		if err := portalProducts(ctx, svc, res.Prices); err != nil {
+			return fmt.Errorf("portal configuration: %w", err)
+		}
 		c, err := svc.CreateCustomer(ctx, service.CustomerParams{
 			Name: service.Set("Jenny Rosen"), Email: service.Set("jenny.rosen@example.com"),
 			Phone: service.Set("+14155550123"),
@@ -149,4 +152,27 @@ func seedBilling(ctx context.Context, svc *service.Service, customer string, pri
 		return fmt.Errorf("finalize invoice: %w", err)
 	}
 	return nil
+}
+
+// portalProducts puts the demo plans into the default portal
+// configuration, so customers can switch between them (monthly or yearly,
+// 1 to 50 seats) in the portal.
+func portalProducts(ctx context.Context, svc *service.Service, prices []*billing.Price) error {
+	def, err := svc.EnsureDefaultPortalConfiguration(ctx)
+	if err != nil {
+		return err
+	}
+	var products []billing.PortalProduct
+	for _, pr := range prices {
+		if n := len(products); n > 0 && products[n-1].Product == pr.Product {
+			products[n-1].Prices = append(products[n-1].Prices, pr.ID)
+			continue
+		}
+		maxSeats := int64(50)
+		products = append(products, billing.PortalProduct{Product: pr.Product, Prices: []string{pr.ID},
+			AdjustableQuantity: billing.PortalAdjustableQuantity{Enabled: true, Minimum: 1, Maximum: &maxSeats}})
+	}
+	_, err = svc.UpdatePortalConfiguration(ctx, def.ID, service.PortalConfigurationParams{
+		UpdateEnabled: service.Set(true), Products: service.Set(products)})
+	return err
 }
