@@ -257,6 +257,9 @@ func (s *Service) afterPayment(tx billing.Tx, in *billing.Invoice, outcome payOu
 	default:
 		sub.Status = billing.SubPastDue
 	}
+	if sub.Status == prev.Status {
+		return nil // nothing changed: no write, no event
+	}
 	return s.saveSub(tx, sub, prev)
 }
 
