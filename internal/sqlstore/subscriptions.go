@@ -61,7 +61,8 @@ func (t *tx) ListSubscriptions(f billing.SubscriptionFilter, p billing.Page) (bi
 	switch f.Status {
 	case "all":
 	case "":
-		cs = append(cs, cond{"status NOT IN (?, ?)", []any{billing.SubCanceled, billing.SubIncompleteExpired}})
+		// As Stripe: every subscription that has not been canceled.
+		cs = append(cs, cond{"status <> ?", []any{billing.SubCanceled}})
 	case "ended":
 		cs = append(cs, cond{"status IN (?, ?)", []any{billing.SubCanceled, billing.SubIncompleteExpired}})
 	default:
