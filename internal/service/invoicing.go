@@ -92,25 +92,52 @@ func productName(tx billing.Tx, id string) string {
 	return id
 }
 
-// formatMoney writes an amount in minor units as a decimal with the
-// currency's exponent ("$10.00" style, without symbol: "10.00 USD").
+// currencySymbols are the symbols Stripe prints for common currencies;
+// others are written with their code.
+var currencySymbols = map[string]string{"usd": "$", "eur": "€", "gbp": "£", "jpy": "¥", "cad": "CA$", "aud": "A$", "inr": "₹", "cny": "CN¥", "krw": "₩"}
+
+// formatMoney writes an amount in minor units the way Stripe's line
+// descriptions do: "$1,000.00", "¥1,000", "12.50 CHF".
 func formatMoney(amount int64, currency string) string {
 	exp, _ := billing.CurrencyExponent(currency)
 	neg := amount < 0
 	if neg {
 		amount = -amount
 	}
-	s := fmt.Sprint(amount)
-	if exp > 0 {
-		for len(s) <= exp {
-			s = "0" + s
+	digits := fmt.Sprint(amount)
+	for len(digits) <= exp {
+		digits = "0" + digits
+	}
+	whole, frac := digits[:len(digits)-exp], digits[len(digits)-exp:]
+	var b []byte
+	for i := range whole {
+		if i > 0 && (len(whole)-i)%3 == 0 {
+			b = append(b, ',')
 		}
-		s = s[:len(s)-exp] + "." + s[len(s)-exp:]
+		b = append(b, whole[i])
+	}
+	s := string(b)
+	if exp > 0 {
+		s += "." + frac
+	}
+	if sym, ok := currencySymbols[currency]; ok {
+		s = sym + s
+	} else {
+		s += " " + upper(currency)
 	}
 	if neg {
 		s = "-" + s
 	}
-	return s + " " + upper(currency)
+	return s
+}
+
+// quantityOf is "2 × " for a quantity other than one, as Stripe writes
+// proration descriptions, and "" for one.
+func quantityOf(q int64) string {
+	if q == 1 {
+		return ""
+	}
+	return itoa(q) + " × "
 }
 
 func upper(s string) string {

@@ -326,10 +326,10 @@ func (s *Service) prorationItem(tx billing.Tx, sub *billing.Subscription, it *bi
 	}
 	full := billing.LineAmount(p, it.Quantity)
 	name := productName(tx, p.Product)
-	desc := "Remaining time on " + itoa(it.Quantity) + " × " + name + " after " + formatDate(t)
+	desc := "Remaining time on " + quantityOf(it.Quantity) + name + " after " + formatDate(t)
 	if credit {
 		full = -full
-		desc = "Unused time on " + itoa(it.Quantity) + " × " + name + " after " + formatDate(t)
+		desc = "Unused time on " + quantityOf(it.Quantity) + name + " after " + formatDate(t)
 	}
 	amount := billing.Prorate(full, it.CurrentPeriodStart, it.CurrentPeriodEnd, t)
 	ii := &billing.InvoiceItem{
