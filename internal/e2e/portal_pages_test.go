@@ -317,3 +317,49 @@ func TestPortalLoginRateLimits(t *testing.T) {
 		t.Fatalf("21st request from one IP: %d", r.status)
 	}
 }
+
+func TestPortalAfterExpirationCustomerLogin(t *testing.T) {
+	p := startPages(t, "http://portico.test")
+	cus := p.newCustomer("jenny@example.com")
+	mk := func(extra string) string {
+		r := p.do("POST", "/v1/billing_portal/sessions", "customer="+cus.ID+extra, "Stripe-Version: 2026-10-28.endive")
+		if r.Status != 200 {
+			t.Fatalf("create: %s", r.Body)
+		}
+		return r.JSON(t)["url"].(string)
+	}
+	recoverable := mk("&after_expiration[type]=customer_login")
+	plain := mk("")
+	limited := mk("&after_expiration[type]=customer_login&after_expiration[customer_login][expires_at]=" + strconv.FormatInt(p.clock.Now().Add(10*time.Minute).Unix(), 10))
+	p.clock.Advance(6 * time.Minute)
+	if r := p.get(newBrowser(), plain); r.status != http.StatusGone || strings.Contains(r.body, "<form") {
+		t.Fatalf("plain expired link: %d %s", r.status, r.body)
+	}
+	b := newBrowser()
+	r := p.get(b, recoverable)
+	m := csrfRE.FindStringSubmatch(r.body)
+	if r.status != http.StatusGone || m == nil {
+		t.Fatalf("recoverable expired link: %d %s", r.status, r.body)
+	}
+	wrong := p.post(b, recoverable, url.Values{"csrf": {m[1]}, "email": {"someone@example.com"}})
+	right := p.post(b, recoverable, url.Values{"csrf": {m[1]}, "email": {"Jenny@Example.com"}})
+	if wrong.status != 200 || wrong.body != right.body {
+		t.Fatalf("answers differ: %s / %s", wrong.body, right.body)
+	}
+	links := regexp.MustCompile(`http://portico\.test/p/session/test_[A-Za-z0-9]+`).FindAllString(p.mailbox(), -1)
+	if len(links) != 1 || links[0] == recoverable {
+		t.Fatalf("mailbox links %v", links)
+	}
+	nb := newBrowser()
+	if r := p.get(nb, links[0]); r.status != http.StatusSeeOther {
+		t.Fatalf("replacement link: %d", r.status)
+	}
+	if home := p.get(nb, p.public+"/p/"); home.status != 200 {
+		t.Fatalf("home: %d", home.status)
+	}
+	// The offer ends at its expires_at.
+	p.clock.Advance(5 * time.Minute)
+	if r := p.get(newBrowser(), limited); strings.Contains(r.body, "<form") {
+		t.Fatalf("recovery after expires_at: %s", r.body)
+	}
+}

@@ -104,19 +104,12 @@ func (h *Handler) loginSubmit(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if !h.checkCSRF(r, "login") {
-		h.message(w, http.StatusForbidden, "Please try again", "The form expired. Reload the page and try again.")
+	req, ok := h.loginRequest(w, r, "login")
+	if !ok {
 		return
 	}
-	email := strings.TrimSpace(r.PostFormValue("email"))
-	if len(email) > 512 || !strings.Contains(email, "@") || strings.ContainsAny(email, "\r\n") {
-		h.message(w, http.StatusBadRequest, "Check the address", "Enter the email address you use for billing.")
-		return
-	}
-	link, err := h.svc.RequestPortalLogin(r.Context(), service.PortalLoginRequest{
-		LoginPage: r.PathValue("id"), Email: email, ClientIP: h.clientIP(r),
-		PerAddress: h.set.LoginPerAddress, PerIP: h.set.LoginPerIP, Window: h.set.LoginWindow, LinkLifetime: h.set.LoginLinkLifetime,
-	})
+	req.LoginPage = r.PathValue("id")
+	link, err := h.svc.RequestPortalLogin(r.Context(), req)
 	switch {
 	case errors.Is(err, service.ErrPortalLinkInvalid):
 		h.message(w, http.StatusNotFound, "This page does not exist", "Check the link you followed.")
@@ -129,14 +122,71 @@ func (h *Handler) loginSubmit(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	if link.Token != "" {
-		msg := mail.Message{To: link.Customer.Email, Subject: "Your billing portal link",
-			Text: "Hello,\n\nSomeone (hopefully you) asked to sign in to your billing portal. Open this link to continue:\n\n" +
-				stripewire.PortalSessionURL(h.publicURL, link.Token) + "\n\nThe link works once and expires in " + h.set.LoginLinkLifetime.String() +
-				". If you did not ask for it, you can ignore this email.\n"}
-		if err := h.mailer.Send(r.Context(), msg); err != nil {
-			h.log.Error("queueing a portal sign-in email", "error", err)
-		}
+	h.sendLink(r, link)
+	h.message(w, http.StatusOK, "Check your email", sentText)
+}
+
+// sendLink emails a sign-in link, when there is one.
+func (h *Handler) sendLink(r *http.Request, link service.PortalLoginLink) {
+	if link.Token == "" {
+		return
 	}
+	msg := mail.Message{To: link.Customer.Email, Subject: "Your billing portal link",
+		Text: "Hello,\n\nSomeone (hopefully you) asked to sign in to your billing portal. Open this link to continue:\n\n" +
+			stripewire.PortalSessionURL(h.publicURL, link.Token) + "\n\nThe link works once and expires in " + h.set.LoginLinkLifetime.String() +
+			". If you did not ask for it, you can ignore this email.\n"}
+	if err := h.mailer.Send(r.Context(), msg); err != nil {
+		h.log.Error("queueing a portal sign-in email", "error", err)
+	}
+}
+
+// loginRequest reads the email of a sign-in form and describes the
+// request; ok is false (and the answer written) when the form is bad.
+func (h *Handler) loginRequest(w http.ResponseWriter, r *http.Request, purpose string) (service.PortalLoginRequest, bool) {
+	if !h.checkCSRF(r, purpose) {
+		h.message(w, http.StatusForbidden, "Please try again", "The form expired. Reload the page and try again.")
+		return service.PortalLoginRequest{}, false
+	}
+	email := strings.TrimSpace(r.PostFormValue("email"))
+	if len(email) > 512 || !strings.Contains(email, "@") || strings.ContainsAny(email, "\r\n") {
+		h.message(w, http.StatusBadRequest, "Check the address", "Enter the email address you use for billing.")
+		return service.PortalLoginRequest{}, false
+	}
+	return service.PortalLoginRequest{Email: email, ClientIP: h.clientIP(r), PerAddress: h.set.LoginPerAddress, PerIP: h.set.LoginPerIP,
+		Window: h.set.LoginWindow, LinkLifetime: h.set.LoginLinkLifetime}, true
+}
+
+// recoverSubmit emails a replacement for a dead session link that offers
+// recovery (after_expiration[type]=customer_login), when the address is
+// its customer's; the answer is the same either way.
+func (h *Handler) recoverSubmit(w http.ResponseWriter, r *http.Request) {
+	token := r.PathValue("token")
+	ctx, ok := service.PortalTokenContext(r.Context(), token)
+	if !ok {
+		h.message(w, http.StatusNotFound, "This link is not valid", "Ask for a new link to your billing portal.")
+		return
+	}
+	r = r.WithContext(ctx)
+	req, ok := h.loginRequest(w, r, "recover")
+	if !ok {
+		return
+	}
+	link, err := h.svc.RecoverPortalLink(ctx, token, req)
+	switch {
+	case errors.Is(err, service.ErrPortalLinkInvalid):
+		h.message(w, http.StatusNotFound, "This link is not valid", "Ask for a new link to your billing portal.")
+		return
+	case errors.Is(err, service.ErrPortalLinkExpired):
+		h.message(w, http.StatusGone, "This link has expired", "Go back and open the billing portal again to get a new one.")
+		return
+	case errors.Is(err, service.ErrPortalRateLimited):
+		w.Header().Set("Retry-After", "3600")
+		h.message(w, http.StatusTooManyRequests, "Too many attempts", "Please wait a while before asking for another link.")
+		return
+	case err != nil:
+		h.fail(w, r, err)
+		return
+	}
+	h.sendLink(r, link)
 	h.message(w, http.StatusOK, "Check your email", sentText)
 }

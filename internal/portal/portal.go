@@ -109,6 +109,7 @@ func New(cfg Config) *Handler {
 // Mount registers the pages on mux.
 func (h *Handler) Mount(mux *http.ServeMux) {
 	mux.HandleFunc("GET /p/session/{token}", h.openSession)
+	mux.HandleFunc("POST /p/session/{token}", h.recoverSubmit)
 	mux.HandleFunc("GET /p/{$}", h.home)
 	mux.HandleFunc("POST /p/logout", h.logout)
 	mux.HandleFunc("GET /p/login/{id}", h.loginForm)
@@ -146,6 +147,10 @@ func (h *Handler) openSession(w http.ResponseWriter, r *http.Request) {
 	case errors.Is(err, service.ErrPortalLinkInvalid):
 		h.message(w, http.StatusNotFound, "This link is not valid", "Ask for a new link to your billing portal.")
 	case errors.Is(err, service.ErrPortalLinkExpired), errors.Is(err, service.ErrPortalLinkUsed):
+		if ok, rerr := h.svc.PortalLinkRecoverable(ctx, token); rerr == nil && ok {
+			h.page(w, http.StatusGone, "recover", loginView{CSRF: h.csrfToken(w, r, "recover")})
+			return
+		}
 		h.message(w, http.StatusGone, "This link has expired", "Portal links work once, within a few minutes. Go back and open the billing portal again to get a new one.")
 	default:
 		h.fail(w, r, err)

@@ -155,17 +155,8 @@ func (s *Service) RequestPortalLogin(ctx context.Context, r PortalLoginRequest) 
 		if !conf.Active {
 			return ErrPortalLinkInvalid
 		}
-		window := tx.Now().Unix() / int64(r.Window.Seconds())
-		ipHits, err := tx.CountHit("portal_login:ip:"+r.ClientIP, window)
-		if err != nil {
+		if err := countLoginHits(tx, r); err != nil {
 			return err
-		}
-		mailHits, err := tx.CountHit("portal_login:email:"+HashToken(strings.ToLower(r.Email)), window)
-		if err != nil {
-			return err
-		}
-		if ipHits > r.PerIP || mailHits > r.PerAddress {
-			return ErrPortalRateLimited
 		}
 		cu, err := customerByEmail(tx, r.Email)
 		if errors.Is(err, billing.ErrNotFound) {
@@ -217,4 +208,90 @@ func (s *Service) PortalKey(ctx context.Context) ([]byte, error) {
 		return err
 	})
 	return []byte(key), err
+}
+
+// PortalLinkRecoverable reports whether a dead session link (expired or
+// used) offers recovery: its session was created with
+// after_expiration[type]=customer_login (2026-10-28.endive) and that offer
+// has not run out.
+func (s *Service) PortalLinkRecoverable(ctx context.Context, token string) (bool, error) {
+	var ok bool
+	err := s.view(ctx, func(tx billing.Tx) error {
+		ps, err := tx.PortalSessionByTokenHash(HashToken(token))
+		if errors.Is(err, billing.ErrNotFound) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		ok = recoverable(ps, tx.Now().Unix())
+		return nil
+	})
+	return ok, err
+}
+
+func recoverable(ps *billing.PortalSession, now int64) bool {
+	ae := ps.AfterExpiration
+	return ae != nil && ae.Type == "customer_login" && (ae.ExpiresAt == 0 || now < ae.ExpiresAt)
+}
+
+// RecoverPortalLink makes a replacement for a dead session link that
+// offers recovery, when email is the session's customer's address (in any
+// case): a new session with the same configuration, return URL, locale and
+// flow, whose link the caller emails. The rate limits of login pages apply
+// (r.LoginPage is ignored). As for login pages, a wrong address yields no
+// link and no error, so the caller answers the same either way.
+func (s *Service) RecoverPortalLink(ctx context.Context, token string, r PortalLoginRequest) (PortalLoginLink, error) {
+	var out PortalLoginLink
+	err := s.update(ctx, func(tx billing.Tx) error {
+		old, err := tx.PortalSessionByTokenHash(HashToken(token))
+		if errors.Is(err, billing.ErrNotFound) {
+			return ErrPortalLinkInvalid
+		}
+		if err != nil {
+			return err
+		}
+		if !recoverable(old, tx.Now().Unix()) {
+			return ErrPortalLinkExpired
+		}
+		if err := countLoginHits(tx, r); err != nil {
+			return err
+		}
+		cu, err := tx.Customer(old.Customer)
+		if err != nil || cu.Deleted || cu.Email == "" || !strings.EqualFold(cu.Email, r.Email) {
+			return nil
+		}
+		ps, err := s.newPortalSession(tx, PortalSessionParams{Customer: cu.ID, Configuration: old.Configuration, ReturnURL: old.ReturnURL,
+			Locale: old.Locale, OnBehalfOf: old.OnBehalfOf, Flow: old.Flow, AfterExpiration: old.AfterExpiration}, r.LinkLifetime)
+		if err != nil {
+			// The flow may no longer apply (say, the subscription ended):
+			// offer the portal's homepage instead.
+			ps, err = s.newPortalSession(tx, PortalSessionParams{Customer: cu.ID, Configuration: old.Configuration, ReturnURL: old.ReturnURL,
+				Locale: old.Locale, OnBehalfOf: old.OnBehalfOf}, r.LinkLifetime)
+			if err != nil {
+				return err
+			}
+		}
+		out = PortalLoginLink{Token: ps.Token, Customer: cu}
+		return nil
+	})
+	return out, err
+}
+
+// countLoginHits counts a sign-in request against the per-address and
+// per-IP limits.
+func countLoginHits(tx billing.Tx, r PortalLoginRequest) error {
+	window := tx.Now().Unix() / int64(r.Window.Seconds())
+	ipHits, err := tx.CountHit("portal_login:ip:"+r.ClientIP, window)
+	if err != nil {
+		return err
+	}
+	mailHits, err := tx.CountHit("portal_login:email:"+HashToken(strings.ToLower(r.Email)), window)
+	if err != nil {
+		return err
+	}
+	if ipHits > r.PerIP || mailHits > r.PerAddress {
+		return ErrPortalRateLimited
+	}
+	return nil
 }
