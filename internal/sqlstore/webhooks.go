@@ -170,7 +170,8 @@ func (t *tx) DueEndpoints() ([]billing.DueEndpoint, error) {
 // next_attempt moves to leaseUntil, so they are due again if the claimer
 // never records an outcome. (A SELECT then UPDATEs by key: the single
 // UPDATE ... WHERE seq IN (SELECT ... LIMIT ?) RETURNING was re-prepared by
-// SQLite on every run, in the writer.)
+// SQLite on every run, in the writer.) On PostgreSQL, where several workers
+// may claim at once, the SELECT must take FOR UPDATE SKIP LOCKED.
 func (t *tx) ClaimDeliveries(owner, endpoint string, now, leaseUntil int64, limit int) ([]*billing.Delivery, error) {
 	rows, err := t.q.QueryContext(t.ctx, `SELECT seq, event, livemode, created, attempts FROM webhook_deliveries
 		WHERE endpoint = ? AND state = 0 AND next_attempt <= ? ORDER BY next_attempt LIMIT ?`, endpoint, now, limit)
@@ -255,6 +256,8 @@ func (t *tx) RecordDeliveryResults(rs []billing.DeliveryResult) ([]billing.Endpo
 }
 
 // ReleaseDeliveryClaims makes every claimed pending delivery due at now.
+// Only for SQLite, whose one process holds every claim; a store shared by
+// several processes relies on the leases running out instead.
 func (t *tx) ReleaseDeliveryClaims(now int64) (int64, error) {
 	res, err := t.q.ExecContext(t.ctx, `UPDATE webhook_deliveries SET next_attempt = ?, claimed_by = '' WHERE state = 0 AND claimed_by <> ''`, now)
 	if err != nil {
