@@ -596,3 +596,22 @@ func TestUpdatePendingIfIncompleteRollsBack(t *testing.T) {
 	}
 	wantTotals(t, e.totals(s.ID), 1000)
 }
+
+// The events of a subscription's start come in Stripe's order: created
+// (incomplete), then updated to active by the first payment, with the
+// previous status in previous_attributes.
+func TestSubscriptionStartEvents(t *testing.T) {
+	e := start(t)
+	f := e.billingSetup(0, "pm_card_visa")
+	e.subscribe(f.cus.ID, f.basic.ID)
+	r := e.do("GET", "/v1/events?type=customer.subscription.created", "")
+	created := r.JSON(t)["data"].([]any)[0].(map[string]any)["data"].(map[string]any)["object"].(map[string]any)
+	if created["status"] != "incomplete" {
+		t.Fatalf("created status %v", created["status"])
+	}
+	r = e.do("GET", "/v1/events?type=customer.subscription.updated", "")
+	data := r.JSON(t)["data"].([]any)[0].(map[string]any)["data"].(map[string]any)
+	if data["object"].(map[string]any)["status"] != "active" || data["previous_attributes"].(map[string]any)["status"] != "incomplete" {
+		t.Fatalf("updated %v", data)
+	}
+}

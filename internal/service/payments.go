@@ -260,6 +260,7 @@ func (s *Service) afterPayment(tx billing.Tx, in *billing.Invoice, outcome payOu
 	if sub.Status == prev.Status {
 		return nil // nothing changed: no write, no event
 	}
+	sub.NextDue = nextDue(sub, in)
 	return s.saveSub(tx, sub, prev)
 }
 

@@ -166,6 +166,11 @@ func (s *Service) createSubscription(tx billing.Tx, c *billing.Customer, p Subsc
 		}
 		sub.BillingCycleAnchor = p.BillingCycleAnchor.Value
 	}
+	if trialEnd == 0 && sub.CollectionMethod == "charge_automatically" {
+		// Until its first invoice is paid, as on Stripe: the created event
+		// shows incomplete, and the payment's update shows active.
+		sub.Status = billing.SubIncomplete
+	}
 	if trialEnd > 0 {
 		sub.TrialStart, sub.TrialEnd = &now, &trialEnd
 		sub.Status = billing.SubTrialing
@@ -252,8 +257,15 @@ func (s *Service) createSubscription(tx billing.Tx, c *billing.Customer, p Subsc
 	if err := finalizeInvoice(tx, in, now); err != nil {
 		return nil, err
 	}
+	if in.Status == billing.InvoicePaid && sub.Status == billing.SubIncomplete {
+		// Nothing to pay (a 100% discount, a credit balance).
+		prev := cloneSub(sub)
+		sub.Status = billing.SubActive
+		if err := s.saveSub(tx, sub, prev); err != nil {
+			return nil, err
+		}
+	}
 	if in.Status == billing.InvoiceOpen && sub.CollectionMethod == "charge_automatically" {
-		sub.Status = billing.SubIncomplete
 		if sub.PaymentBehavior == "default_incomplete" {
 			if _, err := ensurePaymentIntent(tx, in, now); err != nil {
 				return nil, err
