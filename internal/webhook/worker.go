@@ -342,7 +342,7 @@ func (w *Worker) run(l *lane, j *job) {
 // previous batch was being committed goes in one transaction.
 func (w *Worker) record() {
 	defer w.loops.Done()
-	const maxBatch = 512
+	const maxBatch = 128
 	batch := make([]billing.DeliveryResult, 0, maxBatch)
 	for {
 		select {
