@@ -281,7 +281,8 @@ func (s *Service) RecoverPortalLink(ctx context.Context, token string, r PortalL
 // countLoginHits counts a sign-in request against the per-address and
 // per-IP limits.
 func countLoginHits(tx billing.Tx, r PortalLoginRequest) error {
-	window := tx.Now().Unix() / int64(r.Window.Seconds())
+	now, secs := tx.Now().Unix(), int64(r.Window.Seconds())
+	window := now - now%secs
 	ipHits, err := tx.CountHit("portal_login:ip:"+r.ClientIP, window)
 	if err != nil {
 		return err

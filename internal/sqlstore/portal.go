@@ -1,6 +1,7 @@
 package sqlstore
 
 import (
+	"context"
 	"database/sql"
 	"encoding/json"
 	"errors"
@@ -175,5 +176,26 @@ func (t *tx) CountHit(key string, window int64) (int64, error) {
 	err := t.q.QueryRowContext(t.ctx, `INSERT INTO rate_counters (key, window, count) VALUES (?, ?, 1)
 		ON CONFLICT (key) DO UPDATE SET count = CASE WHEN window = excluded.window THEN count + 1 ELSE 1 END, window = excluded.window
 		RETURNING count`, key, window).Scan(&n)
+	return n, err
+}
+
+// PrunePortal deletes visits idle since before idleCutoff and rate
+// counters of windows that started before windowCutoff (unix seconds), and
+// returns how many rows it deleted. Session links are objects and stay.
+func (db *DB) PrunePortal(idleCutoff, windowCutoff int64) (int64, error) {
+	var n int64
+	err := db.writer.submit(context.Background(), func(t *tx) error {
+		res, err := t.q.ExecContext(t.ctx, "DELETE FROM portal_visits WHERE last_active < ?", idleCutoff)
+		if err != nil {
+			return err
+		}
+		a, _ := res.RowsAffected()
+		if res, err = t.q.ExecContext(t.ctx, "DELETE FROM rate_counters WHERE window < ?", windowCutoff); err != nil {
+			return err
+		}
+		b, _ := res.RowsAffected()
+		n = a + b
+		return nil
+	})
 	return n, err
 }
