@@ -38,6 +38,24 @@ type PauseCollection struct {
 	ResumesAt *int64 `json:"resumes_at,omitempty"`
 }
 
+// ScheduledItem is one item of a change scheduled for the period end: an
+// existing item (ID) to change or delete, or a new one (no ID).
+type ScheduledItem struct {
+	ID       string `json:"id,omitempty"`
+	Price    string `json:"price,omitempty"`
+	Quantity int64  `json:"quantity,omitempty"`
+	Deleted  bool   `json:"deleted,omitempty"`
+}
+
+// ScheduledChange is a change of items that takes effect at the end of the
+// current period, without prorations (a downgrade at period end). It is
+// what the portal's "downgrade at period end" needs of subscription
+// schedules, which Portico does not serve.
+type ScheduledChange struct {
+	Items       []ScheduledItem `json:"items"`
+	EffectiveAt int64           `json:"effective_at"`
+}
+
 // Discount is a coupon (maybe through a promotion code) applied to a
 // customer, subscription or item.
 type Discount struct {
@@ -91,8 +109,10 @@ type Subscription struct {
 	// UpcomingSentFor and TrialWillEndSentFor are the period end and trial
 	// end for which invoice.upcoming and customer.subscription.trial_will_end
 	// were recorded, so each is recorded once.
-	UpcomingSentFor     int64 `json:"upcoming_sent_for,omitempty"`
-	TrialWillEndSentFor int64 `json:"trial_will_end_sent_for,omitempty"`
+	UpcomingSentFor int64 `json:"upcoming_sent_for,omitempty"`
+	// ScheduledChange, when set, is applied at the end of the period.
+	ScheduledChange     *ScheduledChange `json:"scheduled_change,omitempty"`
+	TrialWillEndSentFor int64            `json:"trial_will_end_sent_for,omitempty"`
 }
 
 // Item returns the subscription's item with id.

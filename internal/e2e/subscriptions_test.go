@@ -615,3 +615,32 @@ func TestSubscriptionStartEvents(t *testing.T) {
 		t.Fatalf("updated %v", data)
 	}
 }
+
+// A downgrade scheduled for the period end bills nothing now and the new
+// price from the renewal; the upcoming invoice shows it beforehand. A
+// monthly → yearly change at period end restarts the cycle there.
+func TestDowngradeAtPeriodEnd(t *testing.T) {
+	e := start(t)
+	f := e.billingSetup(date(2026, 1, 1), "pm_card_visa")
+	s := e.subscribe(f.cus.ID, f.pro.ID)
+	e.advance(f.clock.ID, date(2026, 1, 20))
+	if _, err := e.app.Service.ScheduleSubscriptionChange(e.ctx, s.ID, []service.ItemParams{{ID: s.Items.Data[0].ID, Price: f.basic.ID}}); err != nil {
+		t.Fatal(err)
+	}
+	up, err := e.sc.V1Invoices.CreatePreview(e.ctx, &stripe.InvoiceCreatePreviewParams{Subscription: stripe.String(s.ID)})
+	if err != nil || up.Total != 1000 {
+		t.Fatalf("preview %v %d", err, up.Total)
+	}
+	e.advance(f.clock.ID, date(2026, 2, 1)+2*3600)
+	if s = e.sub(s.ID); s.Items.Data[0].Price.ID != f.basic.ID {
+		t.Fatalf("price %s", s.Items.Data[0].Price.ID)
+	}
+	if _, err := e.app.Service.ScheduleSubscriptionChange(e.ctx, s.ID, []service.ItemParams{{ID: s.Items.Data[0].ID, Price: f.yearly.ID}}); err != nil {
+		t.Fatal(err)
+	}
+	e.advance(f.clock.ID, date(2026, 3, 1)+2*3600)
+	if s = e.sub(s.ID); s.Items.Data[0].CurrentPeriodEnd != date(2027, 3, 1) {
+		t.Fatalf("yearly period end %d", s.Items.Data[0].CurrentPeriodEnd)
+	}
+	wantTotals(t, e.totals(s.ID), 3000, 1000, 30000)
+}

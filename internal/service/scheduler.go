@@ -220,6 +220,9 @@ func (s *Service) upcomingInvoice(tx billing.Tx, sub *billing.Subscription, c *b
 // renew starts the next period at pe and bills it with a draft invoice
 // that is finalized and charged an hour later.
 func (s *Service) renew(tx billing.Tx, sub *billing.Subscription, c *billing.Customer, pe int64) (*billing.Invoice, error) {
+	if err := s.applyScheduledChange(tx, sub, pe); err != nil {
+		return nil, err
+	}
 	p, err := tx.Price(sub.Items[0].Price)
 	if err != nil {
 		return nil, err

@@ -76,6 +76,10 @@ func (s *Service) updateSubscription(tx billing.Tx, sub *billing.Subscription, c
 			return billing.Invalid("proration_date", "", "proration_date must be within the current billing period.")
 		}
 	}
+	if p.Items.Set {
+		// A direct change of items replaces one scheduled for later.
+		sub.ScheduledChange = nil
+	}
 	oldItems := append([]billing.SubscriptionItem(nil), sub.Items...)
 	newItems, resetAnchor, err := s.changedItems(tx, sub, p, now)
 	if err != nil {
