@@ -206,7 +206,9 @@ func (t *tx) ClaimDeliveries(owner, endpoint string, now, leaseUntil int64, limi
 // duplicate claim, or its endpoint deleted) only adds the attempt.
 func (t *tx) RecordDeliveryResults(rs []billing.DeliveryResult) ([]billing.EndpointFailure, error) {
 	nowSec := t.now.Unix()
-	failed := map[string]bool{}
+	// Each endpoint's latest outcome in the batch decides whether it is
+	// failing.
+	failing := map[string]bool{}
 	for _, r := range rs {
 		a := r.Attempt
 		if _, err := t.q.ExecContext(t.ctx, `INSERT INTO webhook_attempts (delivery, attempted, duration_ms, status, error, response) VALUES (?, ?, ?, ?, ?, ?)`,
@@ -218,25 +220,26 @@ func (t *tx) RecordDeliveryResults(rs []billing.DeliveryResult) ([]billing.Endpo
 		case r.Succeeded:
 			_, err = t.q.ExecContext(t.ctx, `UPDATE webhook_deliveries SET state = 1, attempts = attempts + 1, last_status = ?, claimed_by = '' WHERE seq = ? AND state = 0`,
 				a.Status, a.Delivery)
-			if err == nil {
-				_, err = t.q.ExecContext(t.ctx, `UPDATE webhook_endpoints SET failing_since = 0 WHERE id = ? AND failing_since <> 0`, r.Endpoint)
-			}
-			delete(failed, r.Endpoint)
 		case r.NextAttempt > 0:
 			_, err = t.q.ExecContext(t.ctx, `UPDATE webhook_deliveries SET attempts = attempts + 1, last_status = ?, next_attempt = ?, claimed_by = '' WHERE seq = ? AND state = 0`,
 				a.Status, r.NextAttempt, a.Delivery)
-			failed[r.Endpoint] = true
 		default:
 			_, err = t.q.ExecContext(t.ctx, `UPDATE webhook_deliveries SET state = 2, attempts = attempts + 1, last_status = ?, claimed_by = '' WHERE seq = ? AND state = 0`,
 				a.Status, a.Delivery)
-			failed[r.Endpoint] = true
 		}
 		if err != nil {
 			return nil, err
 		}
+		failing[r.Endpoint] = !r.Succeeded
 	}
 	var out []billing.EndpointFailure
-	for id := range failed {
+	for id, failed := range failing {
+		if !failed {
+			if _, err := t.q.ExecContext(t.ctx, `UPDATE webhook_endpoints SET failing_since = 0 WHERE id = ? AND failing_since <> 0`, id); err != nil {
+				return nil, err
+			}
+			continue
+		}
 		if _, err := t.q.ExecContext(t.ctx, `UPDATE webhook_endpoints SET failing_since = ? WHERE id = ? AND failing_since = 0`, nowSec, id); err != nil {
 			return nil, err
 		}
