@@ -42,6 +42,30 @@ func newPortalToken(live bool) string { return modePrefix(live) + billing.Random
 // the flow against the customer's subscriptions and the configuration, and
 // returns the session with its one-time Token (the rest of Portico only
 // ever sees the token's hash).
+//
+// Where Stripe's behaviour is not documented, Portico chose:
+//   - without return_url and without the configuration's
+//     default_return_url, the session is created with return_url null and
+//     the portal shows no way back (Stripe may require one of the two);
+//   - flow_data without after_completion gets after_completion
+//     {type: portal_homepage};
+//   - a subscription of another customer is a 400 parameter_invalid on
+//     flow_data[<type>][subscription];
+//   - the cancel flow refuses ended subscriptions and those already set to
+//     cancel (cancel_at_period_end or cancel_at); the update flows accept
+//     only active, trialing and past_due subscriptions not set to cancel;
+//   - a subscription_cancel flow needs features.subscription_cancel
+//     enabled, as the update flows need features.subscription_update; a
+//     customer_update flow needs features.customer_update, a
+//     payment_method_update flow features.payment_method_update (all 400
+//     parameter_invalid on flow_data[type]);
+//   - an unknown retention coupon is an error (resource_missing); a known
+//     one that cannot apply (not redeemable, another currency, limited to
+//     other products) is dropped from the flow;
+//   - an item's quantity must be at least 1 and within the product's
+//     adjustable_quantity bounds when those are enabled; when not given, the
+//     flow echoes the item's current quantity;
+//   - the configuration must be active (400 parameter_invalid).
 func (s *Service) CreatePortalSession(ctx context.Context, p PortalSessionParams) (*billing.PortalSession, error) {
 	return s.CreatePreparedPortalSession(ctx, &PreparedPortalSession{params: p})
 }
@@ -69,6 +93,8 @@ func (s *Service) PreparePortalSession(ctx context.Context, p PortalSessionParam
 	s.view(ctx, func(tx billing.Tx) error {
 		ps, err := checkPortalSession(tx, p, PortalLinkLifetime)
 		if err == nil {
+			ps.Token = newPortalToken(prep.live)
+			ps.TokenHash = HashToken(ps.Token)
 			prep.session = ps
 		}
 		return err
@@ -109,11 +135,13 @@ func (s *Service) newPortalSession(tx billing.Tx, p PortalSessionParams, lifetim
 	return ps, storePortalSession(tx, ps)
 }
 
-// storePortalSession gives ps its secret token and stores it (by the
-// token's hash).
+// storePortalSession gives ps its secret token, unless it has one, and
+// stores it (by the token's hash).
 func storePortalSession(tx billing.Tx, ps *billing.PortalSession) error {
-	ps.Token = newPortalToken(tx.Livemode())
-	ps.TokenHash = HashToken(ps.Token)
+	if ps.Token == "" {
+		ps.Token = newPortalToken(tx.Livemode())
+		ps.TokenHash = HashToken(ps.Token)
+	}
 	return tx.InsertPortalSession(ps)
 }
 
