@@ -29,6 +29,11 @@ func subscriptionParams(f *stripewire.Form, create bool) service.SubscriptionPar
 	if create {
 		p.Customer = f.RequiredString("customer")
 		p.TrialFromPlan, _ = f.Bool("trial_from_plan")
+		if ts, _ := f.Hash("trial_settings"); ts != nil {
+			if eb, _ := ts.Hash("end_behavior"); eb != nil {
+				p.TrialEndBehavior, _ = eb.Enum("missing_payment_method", "cancel", "create_invoice", "pause")
+			}
+		}
 		if v, ok := f.Int("trial_period_days"); ok {
 			p.TrialPeriodDays = service.Set(v)
 		}

@@ -110,6 +110,10 @@ type Subscription struct {
 	// end for which invoice.upcoming and customer.subscription.trial_will_end
 	// were recorded, so each is recorded once.
 	UpcomingSentFor int64 `json:"upcoming_sent_for,omitempty"`
+	// TrialEndBehavior is what happens when the trial ends and there is no
+	// payment method: create_invoice (default), pause or cancel
+	// (trial_settings.end_behavior.missing_payment_method).
+	TrialEndBehavior string `json:"trial_end_behavior,omitempty"`
 	// ScheduledChange, when set, is applied at the end of the period.
 	ScheduledChange     *ScheduledChange `json:"scheduled_change,omitempty"`
 	TrialWillEndSentFor int64            `json:"trial_will_end_sent_for,omitempty"`

@@ -644,3 +644,40 @@ func TestDowngradeAtPeriodEnd(t *testing.T) {
 	}
 	wantTotals(t, e.totals(s.ID), 3000, 1000, 30000)
 }
+
+// A trial that ends without a payment method pauses the subscription when
+// trial_settings say so; resuming it with a card starts a period and bills.
+func TestTrialEndWithoutCardPausesThenResumes(t *testing.T) {
+	e := start(t)
+	clock := e.newClock(date(2026, 1, 1), "pause")
+	prod := e.newProduct("Trial plan")
+	price := e.newPrice(monthly(prod.ID, 1000))
+	cus, err := e.sc.V1Customers.Create(e.ctx, &stripe.CustomerCreateParams{TestClock: stripe.String(clock.ID)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := e.subscribe(cus.ID, price.ID, func(p *stripe.SubscriptionCreateParams) {
+		p.TrialPeriodDays = stripe.Int64(7)
+		p.TrialSettings = &stripe.SubscriptionCreateTrialSettingsParams{EndBehavior: &stripe.SubscriptionCreateTrialSettingsEndBehaviorParams{MissingPaymentMethod: stripe.String("pause")}}
+	})
+	e.advance(clock.ID, date(2026, 1, 9))
+	if s = e.sub(s.ID); s.Status != stripe.SubscriptionStatusPaused {
+		t.Fatalf("status %s", s.Status)
+	}
+	if n := e.eventCount("customer.subscription.paused"); n != 1 {
+		t.Fatalf("%d paused events", n)
+	}
+	if _, err := e.sc.V1Subscriptions.Update(e.ctx, s.ID, &stripe.SubscriptionUpdateParams{DefaultPaymentMethod: stripe.String("pm_card_visa")}); err != nil {
+		t.Fatal(err)
+	}
+	e.advance(clock.ID, date(2026, 1, 20)) // paused: nothing is billed
+	wantTotals(t, e.totals(s.ID), 0)
+	s, err = e.sc.V1Subscriptions.Resume(e.ctx, s.ID, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Status != stripe.SubscriptionStatusActive || s.Items.Data[0].CurrentPeriodStart != date(2026, 1, 20) {
+		t.Fatalf("resumed %s start %d", s.Status, s.Items.Data[0].CurrentPeriodStart)
+	}
+	wantTotals(t, e.totals(s.ID), 0, 1000)
+}

@@ -30,8 +30,8 @@ const maxStepsPerRun = 1000
 // nextDue returns when the scheduler must next look at sub, given its
 // latest invoice (nil when none); 0 when never.
 func nextDue(sub *billing.Subscription, latest *billing.Invoice) int64 {
-	if sub.Ended() {
-		return 0
+	if sub.Ended() || sub.Status == billing.SubPaused {
+		return 0 // a paused subscription waits for resume
 	}
 	var due int64
 	consider := func(t int64) {
@@ -172,6 +172,13 @@ func (s *Service) step(tx billing.Tx, sub *billing.Subscription, t int64) error 
 		c, err := customer()
 		if err != nil {
 			return err
+		}
+		if sub.Status == billing.SubTrialing && sub.TrialEndBehavior != "" && sub.TrialEndBehavior != "create_invoice" {
+			if pm, err := subscriptionPaymentMethod(tx, sub, c); err != nil {
+				return err
+			} else if pm == "" {
+				return s.endTrialWithoutCard(tx, sub, prev, periodEnd(sub))
+			}
 		}
 		if latest, err = s.renew(tx, sub, c, periodEnd(sub)); err != nil {
 			return err
@@ -314,4 +321,29 @@ func dropEndedDiscounts(tx billing.Tx, sub *billing.Subscription, t int64) error
 	}
 	sub.Discounts = kept
 	return nil
+}
+
+// subscriptionPaymentMethod is the card a subscription's invoices are
+// charged with: its own default, or its customer's.
+func subscriptionPaymentMethod(tx billing.Tx, sub *billing.Subscription, c *billing.Customer) (string, error) {
+	if sub.DefaultPaymentMethod != "" {
+		return sub.DefaultPaymentMethod, nil
+	}
+	return c.InvoiceSettings.DefaultPaymentMethod, nil
+}
+
+// endTrialWithoutCard pauses or cancels a subscription whose trial ends
+// with no payment method, per trial_settings.end_behavior. A paused
+// subscription bills nothing until it is resumed (POST .../resume).
+func (s *Service) endTrialWithoutCard(tx billing.Tx, sub, prev *billing.Subscription, te int64) error {
+	if sub.TrialEndBehavior == "cancel" {
+		sub.NextDue = 0
+		return s.endSubscription(tx, sub, te, "")
+	}
+	sub.Status = billing.SubPaused
+	sub.NextDue = 0
+	if err := s.saveSub(tx, sub, prev); err != nil {
+		return err
+	}
+	return emit(tx, "customer.subscription.paused", "subscription", sub, nil)
 }

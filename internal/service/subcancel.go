@@ -105,7 +105,10 @@ func (s *Service) ResumeSubscription(ctx context.Context, id string) (*billing.S
 			return err
 		}
 		sub.NextDue = nextDue(sub, in)
-		return s.saveSub(tx, sub, prev)
+		if err := s.saveSub(tx, sub, prev); err != nil {
+			return err
+		}
+		return emit(tx, "customer.subscription.resumed", "subscription", sub, nil)
 	})
 	return sub, err
 }

@@ -33,6 +33,7 @@ type SubscriptionParams struct {
 	TrialEnd             Field[int64]
 	TrialEndNow          bool
 	TrialFromPlan        bool
+	TrialEndBehavior     string // missing_payment_method: create_invoice, pause, cancel
 	BillingCycleAnchor   Field[int64]
 	AnchorNow            bool
 	CancelAtPeriodEnd    Field[bool]
@@ -91,6 +92,7 @@ func (s *Service) createSubscription(tx billing.Tx, c *billing.Customer, p Subsc
 		return nil, billing.Invalid("days_until_due", "parameter_missing", "Missing required param: days_until_due (required when collection_method is send_invoice).")
 	}
 	apply(&sub.Description, p.Description)
+	sub.TrialEndBehavior = p.TrialEndBehavior
 	md, err := p.Metadata.Apply(nil, "metadata")
 	if err != nil {
 		return nil, err
