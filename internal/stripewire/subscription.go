@@ -48,7 +48,7 @@ func (r *Renderer) subscription(s *billing.Subscription, e Expand) (any, error) 
 		"on_behalf_of": nil, "pause_collection": nil, "payment_settings": map[string]any{"payment_method_options": nil, "payment_method_types": nil, "save_default_payment_method": "off"},
 		"pending_invoice_item_interval": nil, "pending_setup_intent": nil, "pending_update": nil, "schedule": nil,
 		"start_date": s.StartDate, "status": s.Status, "transfer_data": nil, "trial_end": i64(s.TrialEnd), "trial_start": i64(s.TrialStart),
-		"trial_settings": map[string]any{"end_behavior": map[string]any{"missing_payment_method": "create_invoice"}},
+		"trial_settings": map[string]any{"end_behavior": map[string]any{"missing_payment_method": trialEndBehavior(s)}},
 	}
 	if !r.Version.BillingPeriodsOnItems() && len(s.Items) > 0 {
 		out["current_period_start"], out["current_period_end"] = s.Items[0].CurrentPeriodStart, s.Items[0].CurrentPeriodEnd
@@ -69,4 +69,11 @@ func (r *Renderer) subscription(s *billing.Subscription, e Expand) (any, error) 
 		return nil, err
 	}
 	return out, nil
+}
+
+func trialEndBehavior(s *billing.Subscription) string {
+	if s.TrialEndBehavior == "" {
+		return "create_invoice"
+	}
+	return s.TrialEndBehavior
 }
