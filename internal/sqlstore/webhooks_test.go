@@ -73,6 +73,12 @@ func TestOutboxRowsWrittenWithEvents(t *testing.T) {
 		if len(again) != 0 {
 			t.Errorf("claimed rows claimed again before the lease ran out: %v", again)
 		}
+		// A claimer that died: once its lease runs out, another claims
+		// the rows.
+		expired, _ := tx.ClaimDeliveries("w2", "we_all", 1<<62+60000, 1<<62+120000, 10)
+		if len(expired) != 2 {
+			t.Errorf("claimed %d rows after the lease ran out, want 2", len(expired))
+		}
 		n, _ := tx.ReleaseDeliveryClaims(5)
 		if n != 2 {
 			t.Errorf("released %d claims, want 2", n)
