@@ -262,7 +262,7 @@ func TestPreviewEqualsWhatTheChangeBills(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if next.Total != -500+1500+3000 || len(next.Lines.Data) != 3 || next.PeriodEnd != date(2026, 5, 1) {
+	if next.Total != -500+1500+3000 || len(next.Lines.Data) != 3 || next.PeriodStart != date(2026, 4, 1) || next.PeriodEnd != date(2026, 5, 1) {
 		t.Fatalf("next invoice total %d lines %d period end %d", next.Total, len(next.Lines.Data), next.PeriodEnd)
 	}
 	// always_invoice: the immediate invoice.

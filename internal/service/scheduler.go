@@ -238,6 +238,7 @@ func (s *Service) renew(tx billing.Tx, sub *billing.Subscription, c *billing.Cus
 	if sub.Status == billing.SubTrialing {
 		sub.Status = billing.SubActive
 	}
+	prevStart := periodStart(sub)
 	next := billing.NextBoundary(sub.BillingCycleAnchor, pe, p.Recurring.Interval, p.Recurring.IntervalCount)
 	for i := range sub.Items {
 		sub.Items[i].CurrentPeriodStart, sub.Items[i].CurrentPeriodEnd = pe, next
@@ -258,7 +259,9 @@ func (s *Service) renew(tx billing.Tx, sub *billing.Subscription, c *billing.Cus
 		}
 		in.Lines = append(in.Lines, l)
 	}
-	in.PeriodStart, in.PeriodEnd = periodStartOfPrevious(in, pe), pe
+	// As Stripe: a renewal invoice's period is the one just ended (when
+	// its pending items accrued), not the one it bills in advance.
+	in.PeriodStart, in.PeriodEnd = prevStart, pe
 	fin := pe + draftFinalizeDelay
 	in.AutomaticallyFinalizesAt = &fin
 	if pc := sub.PauseCollection; pc != nil && pc.Behavior == "keep_as_draft" {
@@ -291,15 +294,6 @@ func (s *Service) renew(tx billing.Tx, sub *billing.Subscription, c *billing.Cus
 	return in, nil
 }
 
-func periodStartOfPrevious(in *billing.Invoice, pe int64) int64 {
-	start := pe
-	for _, l := range in.Lines {
-		if l.Proration && l.PeriodStart < start {
-			start = l.PeriodStart
-		}
-	}
-	return start
-}
 
 // dropEndedDiscounts removes the discounts that have ended by t (a repeating
 // coupon's months are over, a once coupon was used) from sub, recording
