@@ -294,7 +294,6 @@ func (s *Service) renew(tx billing.Tx, sub *billing.Subscription, c *billing.Cus
 	return in, nil
 }
 
-
 // dropEndedDiscounts removes the discounts that have ended by t (a repeating
 // coupon's months are over, a once coupon was used) from sub, recording
 // customer.discount.deleted for each, as Stripe does when a discount ends.
