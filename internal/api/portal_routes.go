@@ -121,10 +121,12 @@ func portalConfigurationParams(f *stripewire.Form, create bool) service.PortalCo
 	var p service.PortalConfigurationParams
 	p.Name = str(f, "name", 256)
 	p.DefaultReturnURL = urlField(f, "default_return_url", true)
-	if bp, _ := f.Hash("business_profile"); bp != nil {
+	if bp, cleared := f.Hash("business_profile"); bp != nil {
 		p.Headline = str(bp, "headline", 60)
 		p.PrivacyPolicyURL = urlField(bp, "privacy_policy_url", !create)
 		p.TermsOfServiceURL = urlField(bp, "terms_of_service_url", !create)
+	} else if cleared {
+		p.Headline, p.PrivacyPolicyURL, p.TermsOfServiceURL = service.Set(""), service.Set(""), service.Set("")
 	}
 	feats, cleared := f.Hash("features")
 	if feats == nil && !cleared && create && !f.Failed() {

@@ -217,6 +217,10 @@ func TestPortalConfigurationEveryField(t *testing.T) {
 		m["business_profile"].(map[string]any)["headline"] != nil {
 		t.Fatalf("cleared: %s", r.Body)
 	}
+	r = e.do("POST", "/v1/billing_portal/configurations/"+c.ID, "business_profile=")
+	if !strings.Contains(string(r.Body), `"business_profile":{"headline":null,"privacy_policy_url":null,"terms_of_service_url":null}`) {
+		t.Fatalf("business_profile= : %s", r.Body)
+	}
 	// Retrieve, and the extension.
 	r = e.do("POST", "/v1/billing_portal/configurations/"+c.ID, "features[subscription_pause][enabled]=true")
 	if !strings.Contains(string(r.Body), `"subscription_pause":{"enabled":true}`) {
@@ -230,7 +234,7 @@ func TestPortalConfigurationEveryField(t *testing.T) {
 	wantErr(t, err, 404, stripe.ErrorTypeInvalidRequest, "resource_missing", "id")
 
 	evs := eventTypes(t, path, "billing_portal.configuration")
-	if len(evs) != 6 || evs[0] != "billing_portal.configuration.created "+c.ID || evs[5] != "billing_portal.configuration.updated "+c.ID {
+	if len(evs) != 7 || evs[0] != "billing_portal.configuration.created "+c.ID || evs[6] != "billing_portal.configuration.updated "+c.ID {
 		t.Fatalf("events = %v", evs)
 	}
 }
