@@ -55,13 +55,13 @@ func (a *API) getInvoice(r *Req) Run {
 
 func (a *API) invoiceLines(r *Req) Run {
 	id := r.PathValue("id")
-	page(r.Form)
+	p := page(r.Form)
 	return func(ctx context.Context) (any, error) {
 		in, err := a.svc.Invoice(ctx, id)
 		if err != nil {
 			return nil, err
 		}
-		return stripewire.InvoiceLines{Invoice: in}, nil
+		return stripewire.InvoiceLines{Invoice: in, Page: p}, nil
 	}
 }
 

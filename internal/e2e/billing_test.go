@@ -325,3 +325,27 @@ func TestLegacyBillingShapes(t *testing.T) {
 		t.Fatalf("legacy line: %v", line)
 	}
 }
+
+func TestInvoiceLinesPaginate(t *testing.T) {
+	e := start(t)
+	f := e.billingSetup(date(2026, 4, 1), "pm_card_visa")
+	s := e.subscribe(f.cus.ID, f.basic.ID)
+	e.advance(f.clock.ID, date(2026, 4, 16))
+	up, err := e.sc.V1Subscriptions.Update(e.ctx, s.ID, &stripe.SubscriptionUpdateParams{ProrationBehavior: stripe.String("always_invoice"),
+		Items: []*stripe.SubscriptionUpdateItemParams{{ID: stripe.String(s.Items.Data[0].ID), Price: stripe.String(f.pro.ID)}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var amounts []int64
+	p := &stripe.InvoiceListLinesParams{Invoice: stripe.String(up.LatestInvoice.ID)}
+	p.Limit = stripe.Int64(1)
+	for l, err := range e.sc.V1Invoices.ListLines(e.ctx, p).All(e.ctx) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		amounts = append(amounts, l.Amount)
+	}
+	if len(amounts) != 2 || amounts[0] != -500 || amounts[1] != 1500 {
+		t.Fatalf("lines %v", amounts)
+	}
+}

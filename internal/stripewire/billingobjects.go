@@ -48,7 +48,7 @@ func renderBilling(r *Renderer, obj any, e Expand) (any, bool, error) {
 		v, err := r.invoice(o, e)
 		return v, true, err
 	case InvoiceLines:
-		v, err := r.lineList(o.Invoice, e)
+		v, err := r.linePage(o.Invoice, o.Page)
 		return v, true, err
 	case *billing.InvoiceItem:
 		v, err := r.invoiceItem(o, e)
@@ -83,8 +83,12 @@ type SubscriptionItemRef struct {
 	Item *billing.SubscriptionItem
 }
 
-// InvoiceLines is an invoice's lines, rendered as a list.
-type InvoiceLines struct{ Invoice *billing.Invoice }
+// InvoiceLines is one page of an invoice's lines (all of them when Page
+// is zero), rendered as a list.
+type InvoiceLines struct {
+	Invoice *billing.Invoice
+	Page    billing.Page
+}
 
 func i64(p *int64) any {
 	if p == nil {

@@ -85,6 +85,45 @@ func (r *Renderer) lineList(in *billing.Invoice, _ Expand) (any, error) {
 	return map[string]any{"object": "list", "data": data, "has_more": false, "url": "/v1/invoices/" + in.ID + "/lines"}, nil
 }
 
+// linePage renders one page of the lines, in invoice order: up to
+// p.Limit lines after p.StartingAfter (or before p.EndingBefore).
+func (r *Renderer) linePage(in *billing.Invoice, p billing.Page) (any, error) {
+	lines := in.Lines
+	if p.StartingAfter != "" || p.EndingBefore != "" {
+		cursor := p.StartingAfter + p.EndingBefore
+		at := -1
+		for i, l := range lines {
+			if l.ID == cursor {
+				at = i
+			}
+		}
+		if at < 0 {
+			param := "starting_after"
+			if p.EndingBefore != "" {
+				param = "ending_before"
+			}
+			return nil, billing.NoSuchParam(param, "line item", cursor)
+		}
+		if p.StartingAfter != "" {
+			lines = lines[at+1:]
+		} else {
+			lines = lines[:at]
+			if p.Limit > 0 && len(lines) > p.Limit {
+				lines = lines[len(lines)-p.Limit:]
+			}
+		}
+	}
+	more := false
+	if p.Limit > 0 && len(lines) > p.Limit {
+		lines, more = lines[:p.Limit], true
+	}
+	data := []any{}
+	for i := range lines {
+		data = append(data, r.line(in, &lines[i]))
+	}
+	return map[string]any{"object": "list", "data": data, "has_more": more, "url": "/v1/invoices/" + in.ID + "/lines"}, nil
+}
+
 func (r *Renderer) invoice(in *billing.Invoice, e Expand) (any, error) {
 	lines, _ := r.lineList(in, nil)
 	var parent any
