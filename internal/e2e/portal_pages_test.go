@@ -363,3 +363,26 @@ func TestPortalAfterExpirationCustomerLogin(t *testing.T) {
 		t.Fatalf("recovery after expires_at: %s", r.body)
 	}
 }
+
+func TestPortalLiveMode(t *testing.T) {
+	e := startWith(t, app.Config{DB: "sqlite:" + filepath.Join(t.TempDir(), "live.db"), PublicURL: "http://portico.test", SecretKey: "sk_live_portal0123456789abcdefghijkl"})
+	p := &pagesEnv{env: e, public: "http://portico.test", browser: newBrowser()}
+	def := p.defaultConfig()
+	if !def.Livemode {
+		t.Fatalf("default configuration of a live key: %+v", def)
+	}
+	s := p.session(p.newCustomer("live@example.com").ID)
+	if !s.Livemode || !strings.HasPrefix(s.URL, "http://portico.test/p/session/live_") {
+		t.Fatalf("live session: %+v", s)
+	}
+	if r := p.get(p.browser, s.URL); r.status != http.StatusSeeOther {
+		t.Fatalf("open live link: %d", r.status)
+	}
+	if r := p.get(p.browser, p.public+"/p/"); r.status != 200 || !strings.Contains(r.body, "live@example.com") {
+		t.Fatalf("live home: %d %s", r.status, r.body)
+	}
+	// A test-mode token never finds a live session.
+	if r := p.get(newBrowser(), strings.Replace(s.URL, "/live_", "/test_", 1)); r.status != http.StatusNotFound {
+		t.Fatalf("test prefix on a live token: %d", r.status)
+	}
+}
