@@ -153,7 +153,7 @@ func runDeliveries(ctx context.Context, args []string, getenv func(string) strin
 			return clientMessage(err)
 		}
 		if len(sent) == 0 {
-			fmt.Fprintf(stdout, "%s had no deliveries; name an endpoint with --endpoint we_...\n", eventID)
+			fmt.Fprintf(stdout, "%s has no deliveries to enabled endpoints; name one with --endpoint we_...\n", eventID)
 			return nil
 		}
 		fmt.Fprintf(stdout, "%s will be delivered again to %s\n", eventID, strings.Join(sent, ", "))

@@ -104,7 +104,7 @@ func (s *Service) EventDeliveries(ctx context.Context, eventID string) (*billing
 }
 
 // ResendEvent delivers an event again, now: to endpointID, or (when it is
-// "") to every endpoint it was delivered to before. It returns the
+// "") to every enabled endpoint it was delivered to before. It returns the
 // endpoints it is resent to.
 func (s *Service) ResendEvent(ctx context.Context, eventID, endpointID string) ([]string, error) {
 	var sent []string
@@ -114,17 +114,24 @@ func (s *Service) ResendEvent(ctx context.Context, eventID, endpointID string) (
 			return notFound(err, "event", eventID)
 		}
 		if endpointID != "" {
-			if _, err := liveEndpoint(tx, endpointID); err != nil {
+			w, err := liveEndpoint(tx, endpointID)
+			if err != nil {
 				return err
+			}
+			if w.Status != billing.EndpointEnabled {
+				return billing.Invalid("endpoint", "", "Webhook endpoint %s is disabled; enable it (disabled=false) before resending to it.", endpointID)
 			}
 			sent = []string{endpointID}
 		} else {
+			// Deleted and disabled endpoints receive nothing.
 			ds, err := tx.EventDeliveries(e.ID)
 			if err != nil {
 				return err
 			}
 			for _, d := range ds {
-				sent = append(sent, d.Endpoint)
+				if w, err := tx.WebhookEndpoint(d.Endpoint); err == nil && w.Status == billing.EndpointEnabled {
+					sent = append(sent, d.Endpoint)
+				}
 			}
 		}
 		for _, ep := range sent {
