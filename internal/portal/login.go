@@ -133,7 +133,7 @@ func (h *Handler) sendLink(r *http.Request, link service.PortalLoginLink) {
 	}
 	msg := mail.Message{To: link.Customer.Email, Subject: "Your billing portal link",
 		Text: "Hello,\n\nSomeone (hopefully you) asked to sign in to your billing portal. Open this link to continue:\n\n" +
-			stripewire.PortalSessionURL(h.publicURL, link.Token) + "\n\nThe link works once and expires in " + h.set.LoginLinkLifetime.String() +
+			stripewire.PortalSessionURL(h.publicURL, link.Token) + "?confirm=1\n\nThe link works once and expires in " + h.set.LoginLinkLifetime.String() +
 			". If you did not ask for it, you can ignore this email.\n"}
 	if err := h.mailer.Send(r.Context(), msg); err != nil {
 		h.log.Error("queueing a portal sign-in email", "error", err)
@@ -156,10 +156,13 @@ func (h *Handler) loginRequest(w http.ResponseWriter, r *http.Request, purpose s
 		Window: h.set.LoginWindow, LinkLifetime: h.set.LoginLinkLifetime}, true
 }
 
-// recoverSubmit emails a replacement for a dead session link that offers
-// recovery (after_expiration[type]=customer_login), when the address is
-// its customer's; the answer is the same either way.
-func (h *Handler) recoverSubmit(w http.ResponseWriter, r *http.Request) {
+// sessionPost is a form posted to a session link: the button of an emailed
+// link's page (action=open), which opens it, or the recovery form of a dead
+// link that offers recovery (after_expiration[type]=customer_login), which
+// emails a replacement when the address is its customer's (the answer is
+// the same either way). Opening needs no CSRF token: the link's secret is
+// in the URL, and anyone who has it could send the victim the link itself.
+func (h *Handler) sessionPost(w http.ResponseWriter, r *http.Request) {
 	token := r.PathValue("token")
 	ctx, ok := service.PortalTokenContext(r.Context(), token)
 	if !ok {
@@ -167,6 +170,11 @@ func (h *Handler) recoverSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	r = r.WithContext(ctx)
+	r.Body = http.MaxBytesReader(w, r.Body, 8<<10)
+	if r.PostFormValue("action") == "open" {
+		h.exchange(w, r, token)
+		return
+	}
 	req, ok := h.loginRequest(w, r, "recover")
 	if !ok {
 		return

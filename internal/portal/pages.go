@@ -25,6 +25,8 @@ var pages = template.Must(template.New("layout").Parse(`{{define "head"}}<!docty
 <form method="post"><input type="hidden" name="csrf" value="{{.CSRF}}">
 <p><label>Email address<br><input type="email" name="email" required autocomplete="email" maxlength="512"></label></p>
 <p><button>Email me a link</button></p></form></body></html>{{end}}
+{{define "confirm"}}{{template "head" "Your billing portal"}}<h1>Your billing portal</h1>
+<form method="post"><input type="hidden" name="action" value="open"><p><button>Continue to your billing portal</button></p></form></body></html>{{end}}
 {{define "recover"}}{{template "head" "This link has expired"}}<h1>This link has expired</h1>
 <p>Enter the email address you use for billing, and we will email you a new link to your billing portal.</p>
 <form method="post"><input type="hidden" name="csrf" value="{{.CSRF}}">

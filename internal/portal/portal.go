@@ -109,7 +109,7 @@ func New(cfg Config) *Handler {
 // Mount registers the pages on mux.
 func (h *Handler) Mount(mux *http.ServeMux) {
 	mux.HandleFunc("GET /p/session/{token}", h.openSession)
-	mux.HandleFunc("POST /p/session/{token}", h.recoverSubmit)
+	mux.HandleFunc("POST /p/session/{token}", h.sessionPost)
 	mux.HandleFunc("GET /p/{$}", h.home)
 	mux.HandleFunc("POST /p/logout", h.logout)
 	mux.HandleFunc("GET /p/login/{id}", h.loginForm)
@@ -139,6 +139,19 @@ func (h *Handler) openSession(w http.ResponseWriter, r *http.Request) {
 		h.message(w, http.StatusNotFound, "This link is not valid", "Ask for a new link to your billing portal.")
 		return
 	}
+	if r.URL.Query().Has("confirm") {
+		// Emailed links stop here and open with a button: mail scanners
+		// fetch links in email, and must not use up a one-time link.
+		h.page(w, http.StatusOK, "confirm", nil)
+		return
+	}
+	h.exchange(w, r.WithContext(ctx), token)
+}
+
+// exchange opens a session link: a visit cookie and on to the portal, or
+// the page saying why not.
+func (h *Handler) exchange(w http.ResponseWriter, r *http.Request, token string) {
+	ctx := r.Context()
 	_, visitToken, err := h.svc.OpenPortalLink(ctx, token)
 	switch {
 	case err == nil:
