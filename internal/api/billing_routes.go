@@ -14,6 +14,7 @@ import (
 func (a *API) billingRoutes() {
 	a.handle("POST /v1/subscriptions", "subscription", a.createSubscription)
 	a.handle("GET /v1/subscriptions", "list:subscription", a.listSubscriptions)
+	a.handle("GET /v1/subscriptions/search", "search:subscription", a.searchSubscriptions)
 	a.handle("GET /v1/subscriptions/{id}", "subscription", a.getSubscription)
 	a.handle("POST /v1/subscriptions/{id}", "subscription", a.updateSubscription)
 	a.handle("DELETE /v1/subscriptions/{id}", "subscription", a.cancelSubscription)
@@ -190,5 +191,34 @@ func (a *API) listSubscriptions(r *Req) Run {
 	return func(ctx context.Context) (any, error) {
 		l, err := a.svc.ListSubscriptions(ctx, f, p)
 		return stripewire.ListOf("/v1/subscriptions", l), err
+	}
+}
+
+// searchParams reads query, limit and page.
+func searchParams(f *stripewire.Form) (string, int, string) {
+	q := f.RequiredString("query")
+	limit := 10
+	if l, ok := f.Int("limit"); ok {
+		if l < 1 || l > 100 {
+			f.Fail(billing.Invalid("limit", "parameter_invalid_integer", "Invalid limit: must be between 1 and 100"))
+		}
+		limit = int(l)
+	}
+	pg, _ := f.NonEmptyString("page")
+	return q, limit, pg
+}
+
+func (a *API) searchSubscriptions(r *Req) Run {
+	q, limit, pg := searchParams(r.Form)
+	return func(ctx context.Context) (any, error) {
+		res, err := a.svc.SearchSubscriptions(ctx, q, limit, pg)
+		if err != nil {
+			return nil, err
+		}
+		out := stripewire.SearchResult{URL: "/v1/subscriptions/search", HasMore: res.HasMore, NextPage: res.NextPage}
+		for _, v := range res.Data {
+			out.Data = append(out.Data, v)
+		}
+		return out, nil
 	}
 }

@@ -11,6 +11,7 @@ import (
 func (a *API) invoiceRoutes() {
 	a.handle("POST /v1/invoices", "invoice", a.createInvoice)
 	a.handle("GET /v1/invoices", "list:invoice", a.listInvoices)
+	a.handle("GET /v1/invoices/search", "search:invoice", a.searchInvoices)
 	a.handle("GET /v1/invoices/{id}", "invoice", a.getInvoice)
 	a.handle("POST /v1/invoices/create_preview", "invoice", a.createPreview)
 	a.handle("GET /v1/invoices/upcoming", "invoice", a.upcomingInvoice)
@@ -254,4 +255,19 @@ func (a *API) upcomingInvoice(r *Req) Run {
 		p.Details = &d
 	}
 	return func(ctx context.Context) (any, error) { return a.svc.PreviewInvoice(ctx, p) }
+}
+
+func (a *API) searchInvoices(r *Req) Run {
+	q, limit, pg := searchParams(r.Form)
+	return func(ctx context.Context) (any, error) {
+		res, err := a.svc.SearchInvoices(ctx, q, limit, pg)
+		if err != nil {
+			return nil, err
+		}
+		out := stripewire.SearchResult{URL: "/v1/invoices/search", HasMore: res.HasMore, NextPage: res.NextPage}
+		for _, v := range res.Data {
+			out.Data = append(out.Data, v)
+		}
+		return out, nil
+	}
 }

@@ -13,6 +13,9 @@ type InvoiceStore interface {
 	// CustomerHasPaidInvoice reports whether the customer has an invoice
 	// paid with a positive amount.
 	CustomerHasPaidInvoice(customer string) (bool, error)
+	// ScanInvoices calls fn for every invoice, newest first, until fn
+	// returns false.
+	ScanInvoices(fn func(*Invoice) bool) error
 	// DueDrafts returns the ids of draft invoices of no subscription on
 	// clock ("" for real time) set to finalize automatically by at.
 	DueDrafts(clock string, at int64) ([]string, error)

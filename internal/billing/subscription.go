@@ -152,6 +152,9 @@ type SubscriptionStore interface {
 	// ("" for those on no clock) whose NextDue is set and at or before at,
 	// earliest first.
 	DueSubscriptions(clock string, at int64, limit int) ([]string, error)
+	// ScanSubscriptions calls fn for every subscription, newest first,
+	// until fn returns false.
+	ScanSubscriptions(fn func(*Subscription) bool) error
 	// SubscriptionOfItem returns the id of the subscription an item
 	// belongs (or belonged) to.
 	SubscriptionOfItem(item string) (string, error)

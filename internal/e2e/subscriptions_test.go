@@ -681,3 +681,33 @@ func TestTrialEndWithoutCardPausesThenResumes(t *testing.T) {
 	}
 	wantTotals(t, e.totals(s.ID), 0, 1000)
 }
+
+func TestSearchSubscriptionsAndInvoices(t *testing.T) {
+	e := start(t)
+	f := e.billingSetup(0, "pm_card_visa")
+	s := e.subscribe(f.cus.ID, f.basic.ID, func(p *stripe.SubscriptionCreateParams) { p.AddMetadata("plan", "basic") })
+	e.subscribe(f.cus.ID, f.pro.ID)
+	var got []string
+	for v, err := range e.sc.V1Subscriptions.Search(e.ctx, &stripe.SubscriptionSearchParams{SearchParams: stripe.SearchParams{Query: "status:'active' AND metadata['plan']:'basic'"}}).All(e.ctx) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, v.ID)
+	}
+	if len(got) != 1 || got[0] != s.ID {
+		t.Fatalf("subscriptions %v", got)
+	}
+	n := 0
+	for v, err := range e.sc.V1Invoices.Search(e.ctx, &stripe.InvoiceSearchParams{SearchParams: stripe.SearchParams{Query: "total>1500 AND status:'paid'"}}).All(e.ctx) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v.Total != 3000 {
+			t.Fatalf("total %d", v.Total)
+		}
+		n++
+	}
+	if n != 1 {
+		t.Fatalf("%d invoices", n)
+	}
+}

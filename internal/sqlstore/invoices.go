@@ -181,3 +181,8 @@ func (t *tx) DueDrafts(clock string, at int64) ([]string, error) {
 	})
 	return ids, err
 }
+
+// ScanInvoices calls fn for every invoice, newest first.
+func (t *tx) ScanInvoices(fn func(*billing.Invoice) bool) error {
+	return scanDocs(t, invoicesTable, nil, fn)
+}

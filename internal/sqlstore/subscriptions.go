@@ -111,3 +111,8 @@ func (t *tx) ids(query string, args ...any) ([]string, error) {
 	}
 	return out, rows.Err()
 }
+
+// ScanSubscriptions calls fn for every subscription, newest first.
+func (t *tx) ScanSubscriptions(fn func(*billing.Subscription) bool) error {
+	return scanDocs(t, subscriptionsTable, nil, fn)
+}
