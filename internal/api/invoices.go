@@ -15,6 +15,7 @@ func (a *API) invoiceRoutes() {
 	a.handle("GET /v1/invoices/{id}", "invoice", a.getInvoice)
 	a.handle("POST /v1/invoices/create_preview", "invoice", a.createPreview)
 	a.handle("GET /v1/invoices/upcoming", "invoice", a.upcomingInvoice)
+	a.handle("POST /v1/invoices/{id}", "invoice", a.updateInvoice)
 	a.handle("DELETE /v1/invoices/{id}", "deleted", a.deleteInvoice)
 	a.handle("GET /v1/invoices/{id}/lines", "list:line_item", a.invoiceLines)
 	a.handle("POST /v1/invoices/{id}/finalize", "invoice", a.invoiceAction(a.svc.FinalizeInvoice))
@@ -270,4 +271,19 @@ func (a *API) searchInvoices(r *Req) Run {
 		}
 		return out, nil
 	}
+}
+
+func (a *API) updateInvoice(r *Req) Run {
+	id := r.PathValue("id")
+	var p service.InvoiceUpdate
+	p.Description = str(r.Form, "description", 1500)
+	p.Footer = str(r.Form, "footer", 5000)
+	if v, ok := r.Form.Bool("auto_advance"); ok {
+		p.AutoAdvance = service.Set(v)
+	}
+	if v, ok := r.Form.Int("days_until_due"); ok {
+		p.DaysUntilDue = service.Set(v)
+	}
+	p.Metadata = r.Form.Metadata("metadata")
+	return func(ctx context.Context) (any, error) { return a.svc.UpdateInvoice(ctx, id, p) }
 }

@@ -349,3 +349,33 @@ func TestInvoiceLinesPaginate(t *testing.T) {
 		t.Fatalf("lines %v", amounts)
 	}
 }
+
+func TestInvoiceUpdateAndLifecycleErrors(t *testing.T) {
+	e := start(t)
+	f := e.billingSetup(0, "pm_card_visa")
+	e.sc.V1InvoiceItems.Create(e.ctx, &stripe.InvoiceItemCreateParams{Customer: stripe.String(f.cus.ID), Amount: stripe.Int64(700), Currency: stripe.String("usd")})
+	in, err := e.sc.V1Invoices.Create(e.ctx, &stripe.InvoiceCreateParams{Customer: stripe.String(f.cus.ID), PendingInvoiceItemsBehavior: stripe.String("include")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	up := &stripe.InvoiceUpdateParams{Description: stripe.String("Consulting")}
+	up.AddMetadata("order", "42")
+	if in, err = e.sc.V1Invoices.Update(e.ctx, in.ID, up); err != nil || in.Description != "Consulting" || in.Metadata["order"] != "42" {
+		t.Fatalf("update %v %+v", err, in)
+	}
+	if in, err = e.sc.V1Invoices.FinalizeInvoice(e.ctx, in.ID, nil); err != nil || in.Status != stripe.InvoiceStatusOpen || in.Number == "" {
+		t.Fatalf("finalize %v", err)
+	}
+	_, err = e.once.V1Invoices.Update(e.ctx, in.ID, &stripe.InvoiceUpdateParams{Description: stripe.String("late")})
+	wantErr(t, err, 400, stripe.ErrorTypeInvalidRequest, "invoice_not_editable", "")
+	_, err = e.once.V1Invoices.FinalizeInvoice(e.ctx, in.ID, nil)
+	wantErr(t, err, 400, stripe.ErrorTypeInvalidRequest, "invoice_not_editable", "")
+	if in, err = e.sc.V1Invoices.MarkUncollectible(e.ctx, in.ID, nil); err != nil || in.Status != stripe.InvoiceStatusUncollectible {
+		t.Fatalf("uncollectible %v", err)
+	}
+	if in, err = e.sc.V1Invoices.VoidInvoice(e.ctx, in.ID, nil); err != nil || in.Status != stripe.InvoiceStatusVoid {
+		t.Fatalf("void %v", err)
+	}
+	_, err = e.once.V1Invoices.Pay(e.ctx, in.ID, nil)
+	wantErr(t, err, 400, stripe.ErrorTypeInvalidRequest, "invoice_unexpected_state", "")
+}

@@ -370,3 +370,50 @@ func (s *Service) finalizeDueDrafts(tx billing.Tx, clock string, now int64) (int
 	}
 	return len(ids), nil
 }
+
+// InvoiceUpdate are the fields of POST /v1/invoices/{id}: metadata on any
+// invoice, the rest on drafts only, as Stripe allows.
+type InvoiceUpdate struct {
+	Description  Field[string]
+	Footer       Field[string]
+	AutoAdvance  Field[bool]
+	DaysUntilDue Field[int64]
+	Metadata     billing.MetadataUpdate
+}
+
+// UpdateInvoice changes an invoice.
+func (s *Service) UpdateInvoice(ctx context.Context, id string, p InvoiceUpdate) (*billing.Invoice, error) {
+	return s.invoiceAction(ctx, id, func(tx billing.Tx, in *billing.Invoice, now int64) error {
+		prev := cloneInvoice(in)
+		draftOnly := p.Description.Set || p.Footer.Set || p.AutoAdvance.Set || p.DaysUntilDue.Set
+		if draftOnly && in.Status != billing.InvoiceDraft {
+			return billing.Invalid("", "invoice_not_editable", "You can only update the metadata of a finalized invoice; this one is %s.", in.Status)
+		}
+		md, err := p.Metadata.Apply(in.Metadata, "metadata")
+		if err != nil {
+			return err
+		}
+		in.Metadata = md
+		apply(&in.Description, p.Description)
+		apply(&in.Footer, p.Footer)
+		if p.AutoAdvance.Set {
+			in.AutoAdvance = p.AutoAdvance.Value
+			in.AutomaticallyFinalizesAt = nil
+			if in.AutoAdvance && in.Subscription == "" {
+				fin := now + draftFinalizeDelay
+				in.AutomaticallyFinalizesAt = &fin
+			}
+		}
+		if p.DaysUntilDue.Set {
+			d := now + p.DaysUntilDue.Value*86400
+			in.DueDate = &d
+		}
+		if err := tx.UpdateInvoice(in); err != nil {
+			return err
+		}
+		if err := s.syncSubNextDue(tx, in); err != nil {
+			return err
+		}
+		return emit(tx, "invoice.updated", "invoice", in, prev)
+	})
+}
