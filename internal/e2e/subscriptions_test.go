@@ -711,3 +711,26 @@ func TestSearchSubscriptionsAndInvoices(t *testing.T) {
 		t.Fatalf("%d invoices", n)
 	}
 }
+
+// A coupon that applies to one product discounts only its lines: 50% off
+// Pro ($30) on a subscription with Basic ($10) and Pro: 1000 + 1500.
+func TestCouponAppliesToProduct(t *testing.T) {
+	e := start(t)
+	f := e.billingSetup(0, "pm_card_visa")
+	pro, _ := e.sc.V1Prices.Retrieve(e.ctx, f.pro.ID, nil)
+	c, err := e.sc.V1Coupons.Create(e.ctx, &stripe.CouponCreateParams{PercentOff: stripe.Float64(50), Duration: stripe.String("forever"),
+		AppliesTo: &stripe.CouponCreateAppliesToParams{Products: []*string{stripe.String(pro.Product.ID)}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := e.sc.V1Subscriptions.Create(e.ctx, &stripe.SubscriptionCreateParams{Customer: stripe.String(f.cus.ID),
+		Items:     []*stripe.SubscriptionCreateItemParams{{Price: stripe.String(f.basic.ID)}, {Price: stripe.String(f.pro.ID)}},
+		Discounts: []*stripe.SubscriptionCreateDiscountParams{{Coupon: stripe.String(c.ID)}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, _ := e.sc.V1Invoices.Retrieve(e.ctx, s.LatestInvoice.ID, nil)
+	if in.Subtotal != 4000 || in.Total != 2500 || len(in.Lines.Data[0].DiscountAmounts) != 0 || in.Lines.Data[1].DiscountAmounts[0].Amount != 1500 {
+		t.Fatalf("subtotal %d total %d", in.Subtotal, in.Total)
+	}
+}
