@@ -7,6 +7,8 @@
 //	                     seeding demo data on first start
 //	portico serve        the production server
 //	portico migrate      apply database migrations and exit
+//	portico events       list recent events
+//	portico deliveries   show (or resend) an event's webhook deliveries
 //
 // Flags (each with an environment variable):
 //
@@ -51,11 +53,13 @@ func main() {
 
 var errUsage = errors.New("usage")
 
-const usage = `Usage: portico [serve|migrate] [flags]
+const usage = `Usage: portico [serve|migrate|events|deliveries] [flags]
 
   portico            dev mode: serve, seed demo data on first start, print a key
   portico serve      the production server
   portico migrate    apply database migrations and exit
+  portico events     list recent events (portico events -h)
+  portico deliveries show or resend an event's webhook deliveries
 
 Flags:
   --addr ADDR        listen address (PORTICO_ADDR, default 127.0.0.1:4242)
@@ -67,6 +71,11 @@ Environment:
   PORTICO_LOG_FORMAT  text (default) or json
   PORTICO_LOG_LEVEL   debug, info (default), warn, error
   PORTICO_DEBUG_ADDR  loopback address for Go's profiler (off by default)
+  PORTICO_SMTP_URL    smtp://user:pass@host:587 (or smtps://) for portal sign-in
+                      email; unset: a dev mailbox at /p/dev/mailbox
+  PORTICO_SMTP_FROM   sender address of that email
+  PORTICO_WEBHOOK_BLOCK_PRIVATE=1  refuse webhook endpoints on private addresses
+  (more in the README's configuration table)
 `
 
 // run is the whole program, with its environment passed in for tests.

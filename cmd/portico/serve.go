@@ -40,6 +40,9 @@ func serve(ctx context.Context, c config, stdout io.Writer) error {
 		}
 	}
 	printBanner(stdout, a, publicURL, c.dev)
+	if link := a.DemoPortalLink(ctx); link != "" {
+		fmt.Fprintf(stdout, "Customer portal of the demo customer (a fresh session at every visit):\n\n    %s\n\n", link)
+	}
 	a.Start()
 
 	srv := &http.Server{

@@ -10,14 +10,17 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"strings"
 
 	"github.com/porticohq/portico/internal/api"
 	"github.com/porticohq/portico/internal/billing"
+	"github.com/porticohq/portico/internal/mail"
 	"github.com/porticohq/portico/internal/service"
 	"github.com/porticohq/portico/internal/sqlstore"
+	"github.com/porticohq/portico/internal/webhook"
 )
 
 // Config configures Portico.
@@ -51,6 +54,12 @@ type App struct {
 	PublishableKey string
 	cfg            Config
 	workers        *workers
+
+	keyHash  [32]byte // SHA-256 of the secret key
+	livemode bool     // the secret key's mode
+	mailer   mail.Mailer
+	mailbox  *mail.Mailbox // the dev mailbox, when mail is not sent by SMTP
+	webhooks *webhook.Worker
 }
 
 // Settings keys.
@@ -105,7 +114,12 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 		store.Close()
 		return nil, fmt.Errorf("set up keys: %w", err)
 	}
+	a.keyHash, a.livemode = keyHash, live
 	a.Service = service.New(service.Config{Store: store, Logger: cfg.Logger, FingerprintKey: fingerprintKey})
+	if err := a.openPortal(ctx); err != nil {
+		store.Close()
+		return nil, err
+	}
 	a.API = api.New(api.Config{
 		Service: a.Service, Logger: cfg.Logger, SecretKeyHash: keyHash, Livemode: live,
 		PublishableKey: a.PublishableKey, PublicURL: cfg.PublicURL, Clock: cfg.Clock,
@@ -208,5 +222,8 @@ func (a *App) Handler() http.Handler {
 // writes).
 func (a *App) Close() error {
 	a.stopWorkers()
+	if c, ok := a.mailer.(io.Closer); ok {
+		c.Close() // sends what is queued
+	}
 	return a.Store.Close()
 }

@@ -4,7 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"crypto/subtle"
-	"encoding/hex"
+	"fmt"
 	"net/http"
 	"os"
 	"strings"
@@ -20,27 +20,30 @@ import (
 // configuration, the session and login pages, the dev mailbox and (in dev
 // mode) a standing link into the demo customer's portal.
 
-// mountPortal makes sure the default portal configuration exists and
-// mounts the portal's pages.
+// openPortal makes sure the default portal configuration exists (a fresh
+// Portico has one from its first start) and sets up the mailer.
 //
-// Its settings come from the environment for now (portal.SettingsFromEnv,
-// mail.ConfigFromEnv: PORTICO_SMTP_URL, PORTICO_SMTP_FROM,
-// PORTICO_PORTAL_*); they belong in Config, filled by cmd/portico.
-func (a *App) mountPortal(mux *http.ServeMux) {
-	ctx := billing.WithLivemode(context.Background(), a.live())
-	if _, err := a.Service.EnsureDefaultPortalConfiguration(ctx); err != nil {
-		a.cfg.Logger.Error("creating the default portal configuration", "error", err)
+// The mail and portal settings come from the environment
+// (mail.ConfigFromEnv: PORTICO_SMTP_URL, PORTICO_SMTP_FROM;
+// portal.SettingsFromEnv: PORTICO_PORTAL_*, PORTICO_CLIENT_IP_HEADER).
+func (a *App) openPortal(ctx context.Context) error {
+	if _, err := a.Service.EnsureDefaultPortalConfiguration(billing.WithLivemode(ctx, a.livemode)); err != nil {
+		return fmt.Errorf("creating the default portal configuration: %w", err)
 	}
 	mailer, mailbox, err := mail.New(mail.ConfigFromEnv(os.Getenv), a.cfg.Logger)
 	if err != nil {
-		a.cfg.Logger.Error("PORTICO_SMTP_URL is invalid: sign-in email goes to the dev mailbox", "error", err)
-		mailbox = &mail.Mailbox{}
-		mailer = mailbox
+		return fmt.Errorf("PORTICO_SMTP_URL: %w", err)
 	}
-	portal.New(portal.Config{Service: a.Service, Mailer: mailer, Logger: a.cfg.Logger, PublicURL: a.cfg.PublicURL,
+	a.mailer, a.mailbox = mailer, mailbox
+	return nil
+}
+
+// mountPortal mounts the portal's pages.
+func (a *App) mountPortal(mux *http.ServeMux) {
+	portal.New(portal.Config{Service: a.Service, Mailer: a.mailer, Logger: a.cfg.Logger, PublicURL: a.cfg.PublicURL,
 		Settings: portal.SettingsFromEnv(os.Getenv)}).Mount(mux)
-	if mailbox != nil {
-		mux.Handle("GET /p/dev/mailbox", a.keyProtected(mailbox))
+	if a.mailbox != nil {
+		mux.Handle("GET /p/dev/mailbox", a.keyProtected(a.mailbox))
 	}
 	if a.cfg.Dev {
 		mux.HandleFunc("GET /p/dev/customers/{id}", a.devPortalLink)
@@ -52,7 +55,7 @@ func (a *App) mountPortal(mux *http.ServeMux) {
 // token); in dev mode everyone. The dev mailbox holds sign-in links, so
 // outside dev mode only the merchant may read it.
 func (a *App) keyProtected(h http.Handler) http.Handler {
-	want := a.keyHash()
+	want := a.keyHash[:]
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !a.cfg.Dev {
 			key, _, ok := r.BasicAuth()
@@ -60,7 +63,7 @@ func (a *App) keyProtected(h http.Handler) http.Handler {
 				key, _ = strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 			}
 			sum := sha256.Sum256([]byte(key))
-			if key == "" || want == nil || subtle.ConstantTimeCompare(sum[:], want) != 1 {
+			if key == "" || subtle.ConstantTimeCompare(sum[:], want) != 1 {
 				w.Header().Set("WWW-Authenticate", `Basic realm="Portico dev mailbox (user: your secret key)"`)
 				http.Error(w, "The dev mailbox needs your secret key as the user name.", http.StatusUnauthorized)
 				return
@@ -70,43 +73,11 @@ func (a *App) keyProtected(h http.Handler) http.Handler {
 	})
 }
 
-// keyHash returns the SHA-256 of the API secret key.
-func (a *App) keyHash() []byte {
-	if a.cfg.SecretKey != "" {
-		sum := sha256.Sum256([]byte(a.cfg.SecretKey))
-		return sum[:]
-	}
-	var stored string
-	a.Store.View(context.Background(), func(tx billing.Tx) error {
-		stored, _ = tx.Setting(settingKeyHash)
-		return nil
-	})
-	b, err := hex.DecodeString(stored)
-	if err != nil || len(b) != 32 {
-		return nil
-	}
-	return b
-}
-
-// live tells the mode of the API key, which is the data set the portal's
-// default configuration belongs to.
-func (a *App) live() bool {
-	if a.cfg.SecretKey != "" {
-		return strings.HasPrefix(a.cfg.SecretKey, "sk_live_")
-	}
-	var mode string
-	a.Store.View(context.Background(), func(tx billing.Tx) error {
-		mode, _ = tx.Setting(settingKeyMode)
-		return nil
-	})
-	return mode == "live"
-}
-
 // devPortalLink (dev mode only) opens a fresh portal session for a
 // customer at every visit, so the link printed at start keeps working
 // although each session link works once, for five minutes.
 func (a *App) devPortalLink(w http.ResponseWriter, r *http.Request) {
-	ctx := billing.WithLivemode(r.Context(), a.live())
+	ctx := billing.WithLivemode(r.Context(), a.livemode)
 	ps, err := a.Service.CreatePortalSession(ctx, service.PortalSessionParams{Customer: r.PathValue("id")})
 	if err != nil {
 		http.Error(w, "Cannot open the portal for this customer.", http.StatusNotFound)
@@ -123,7 +94,7 @@ func (a *App) DemoPortalLink(ctx context.Context) string {
 	if !a.cfg.Dev {
 		return ""
 	}
-	l, err := a.Service.ListCustomers(billing.WithLivemode(ctx, a.live()), billing.CustomerFilter{Email: "jenny.rosen@example.com"}, billing.Page{Limit: 1})
+	l, err := a.Service.ListCustomers(billing.WithLivemode(ctx, a.livemode), billing.CustomerFilter{Email: "jenny.rosen@example.com"}, billing.Page{Limit: 1})
 	if err != nil || len(l.Data) == 0 {
 		return ""
 	}

@@ -3,7 +3,6 @@ package app
 import (
 	"os"
 	"strconv"
-	"sync"
 
 	"github.com/porticohq/portico/internal/service"
 	"github.com/porticohq/portico/internal/webhook"
@@ -19,10 +18,6 @@ import (
 //	                                  in tests
 //	PORTICO_WEBHOOK_CONCURRENCY=N     concurrent attempts per endpoint (16)
 
-// webhookWorkers holds each App's worker (App has no field of its own for
-// it).
-var webhookWorkers sync.Map // *App → *webhook.Worker
-
 func (a *App) startWebhooks() {
 	cfg := webhook.Config{
 		Store: a.Store, Logger: a.cfg.Logger, Clock: a.cfg.Clock, Loader: a.Service,
@@ -35,10 +30,11 @@ func (a *App) startWebhooks() {
 	if n, err := strconv.Atoi(os.Getenv("PORTICO_WEBHOOK_CONCURRENCY")); err == nil && n > 0 {
 		cfg.PerEndpoint = n
 	}
-	w := webhook.New(cfg)
-	if _, loaded := webhookWorkers.LoadOrStore(a, w); loaded {
+	if a.webhooks != nil {
 		return
 	}
+	w := webhook.New(cfg)
+	a.webhooks = w
 	// Every durable commit wakes the worker, which then looks for due
 	// deliveries (a read) before claiming any (a write).
 	a.Store.OnCommit(w.Wake)
@@ -46,7 +42,8 @@ func (a *App) startWebhooks() {
 }
 
 func (a *App) stopWebhooks() {
-	if w, ok := webhookWorkers.LoadAndDelete(a); ok {
-		w.(*webhook.Worker).Stop()
+	if a.webhooks != nil {
+		a.webhooks.Stop()
+		a.webhooks = nil
 	}
 }

@@ -20,7 +20,9 @@ type workers struct {
 }
 
 // Start starts the background work: the test clock runner, which finishes
-// clock advances, and pruning of expired idempotency keys. Close stops it.
+// clock advances; the billing scheduler; the webhook delivery worker; and
+// pruning of expired idempotency keys and idle portal visits. Close stops
+// it.
 func (a *App) Start() {
 	if a.workers != nil {
 		return
@@ -59,6 +61,12 @@ func (a *App) pruneLoop(ctx context.Context) {
 			a.cfg.Logger.Error("pruning idempotency keys", "error", err)
 		} else if n > 0 {
 			a.cfg.Logger.Info("pruned idempotency keys", "count", n)
+		}
+		// Portal visits idle for an hour and login rate counters from
+		// earlier windows.
+		hourAgo := a.cfg.Clock.Now().Add(-time.Hour).Unix()
+		if _, err := a.Store.PrunePortal(hourAgo, hourAgo); err != nil {
+			a.cfg.Logger.Error("pruning portal visits", "error", err)
 		}
 		select {
 		case <-ctx.Done():

@@ -27,7 +27,7 @@ type tx struct {
 	writable bool
 	// touched collects the rows a write transaction changed, for the row
 	// cache (nil when there is none).
-	touched *[]string
+	touched map[string]struct{}
 }
 
 type txKey struct{}

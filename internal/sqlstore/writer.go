@@ -228,8 +228,7 @@ func (w *writer) runJob(now timeNow, j *job, touched *[]string) (err error) {
 		return fmt.Errorf("sqlstore: savepoint: %w", err)
 	}
 	t := newTx(w.db, cachedQuerier{cache: w.cache}, now, j.ctx, true)
-	var mine []string
-	t.touched = &mine
+	t.touched = map[string]struct{}{}
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("sqlstore: panic in transaction: %v\n%s", p, debug.Stack())
@@ -243,7 +242,9 @@ func (w *writer) runJob(now timeNow, j *job, touched *[]string) (err error) {
 			err = fmt.Errorf("sqlstore: release savepoint: %w", rerr)
 		}
 		if err == nil {
-			*touched = append(*touched, mine...)
+			for k := range t.touched {
+				*touched = append(*touched, k)
+			}
 		}
 	}()
 	return j.fn(t)
