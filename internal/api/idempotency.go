@@ -5,10 +5,14 @@ import (
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -54,9 +58,22 @@ func (f *inflight) release(key string) {
 // because parameters can hold card numbers: a plain hash of a body whose
 // other fields are known could be reversed by trying the few possible
 // numbers with a card's known brand, last four digits and expiry.
+//
+// The pairs are hashed sorted by key (so the order of parameters does not
+// matter), each key and value prefixed with its length, so no two different
+// sets of parameters hash alike.
 func (a *API) fingerprint(pairs []stripewire.Pair) string {
+	sorted := make([]stripewire.Pair, len(pairs))
+	copy(sorted, pairs)
+	slices.SortStableFunc(sorted, func(x, y stripewire.Pair) int { return strings.Compare(x.Key, y.Key) })
 	mac := hmac.New(sha256.New, a.requestHashKey)
-	mac.Write([]byte(stripewire.Encode(pairs)))
+	var n [binary.MaxVarintLen64]byte
+	for _, p := range sorted {
+		mac.Write(n[:binary.PutUvarint(n[:], uint64(len(p.Key)))])
+		io.WriteString(mac, p.Key)
+		mac.Write(n[:binary.PutUvarint(n[:], uint64(len(p.Value)))])
+		io.WriteString(mac, p.Value)
+	}
 	return hex.EncodeToString(mac.Sum(nil))
 }
 

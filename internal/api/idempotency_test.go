@@ -14,7 +14,7 @@ import (
 // remaining numbers.
 func TestFingerprintIsKeyed(t *testing.T) {
 	pairs := []stripewire.Pair{{Key: "type", Value: "card"}, {Key: "card[number]", Value: "4242424242424242"}}
-	plain := sha256.Sum256([]byte(stripewire.Encode(pairs)))
+	plain := sha256.Sum256([]byte("card%5Bnumber%5D=4242424242424242&type=card"))
 	a := &API{requestHashKey: []byte("installation-one")}
 	b := &API{requestHashKey: []byte("installation-two")}
 	fa, fb := a.fingerprint(pairs), b.fingerprint(pairs)
@@ -29,5 +29,9 @@ func TestFingerprintIsKeyed(t *testing.T) {
 	}
 	if fa == a.fingerprint([]stripewire.Pair{{Key: "type", Value: "card"}, {Key: "card[number]", Value: "4000000000000002"}}) {
 		t.Fatal("different parameters give the same fingerprint")
+	}
+	// Boundaries between keys and values are part of what is hashed.
+	if a.fingerprint([]stripewire.Pair{{Key: "ab", Value: "c"}}) == a.fingerprint([]stripewire.Pair{{Key: "a", Value: "bc"}}) {
+		t.Fatal("a=bc and ab=c give the same fingerprint")
 	}
 }

@@ -28,35 +28,77 @@ func (t *tx) InsertEvent(e *billing.Event) error {
 	if err != nil {
 		return err
 	}
-	// Endpoints are few (at most 16 per mode) and indexed by mode and
-	// status; instr() on ",type," matches the subscription.
-	rows, err := t.q.QueryContext(t.ctx, `SELECT id FROM webhook_endpoints
-		WHERE livemode = ? AND status = 'enabled' AND deleted = 0 AND (events = ',*,' OR instr(events, ?) > 0)`,
-		boolInt(e.Livemode), ","+e.Type+",")
+	endpoints, err := t.enabledEndpoints(e.Livemode)
 	if err != nil {
 		return err
 	}
-	var endpoints []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return err
-		}
-		endpoints = append(endpoints, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
 	now := t.now.UnixMilli()
+	needle := "," + e.Type + ","
 	for _, ep := range endpoints {
+		if ep.events != ",*," && !strings.Contains(ep.events, needle) {
+			continue
+		}
 		if _, err := t.q.ExecContext(t.ctx, `INSERT INTO webhook_deliveries (event, endpoint, livemode, created, next_attempt) VALUES (?, ?, ?, ?, ?)`,
-			seq, ep, boolInt(e.Livemode), now, now); err != nil {
+			seq, ep.id, boolInt(e.Livemode), now, now); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// endpointSub is an enabled endpoint and the event types it subscribes to
+// (",a,b," or ",*,").
+type endpointSub struct {
+	id     string
+	events string
+}
+
+// endpointsChangedKey marks, among a transaction's touched rows, that a
+// webhook endpoint was written, so the writer drops its endpoint list.
+const endpointsChangedKey = "\x00webhook_endpoints"
+
+// endpointsChanged records that the transaction wrote a webhook endpoint.
+func (t *tx) endpointsChanged() {
+	t.endpointsDirty = true
+	if t.touched != nil {
+		t.touched[endpointsChangedKey] = struct{}{}
+	}
+}
+
+// enabledEndpoints returns the enabled endpoints of a mode. Every event
+// needs them, inside the writer, so on SQLite (one process makes every
+// change) the writer keeps them in memory: it fills the list inside its own
+// transactions and drops it after any commit that wrote an endpoint; a
+// transaction that writes endpoints reads them from the table until it
+// ends.
+func (t *tx) enabledEndpoints(live bool) ([]endpointSub, error) {
+	useCache := t.db.cache != nil && t.writable && !t.endpointsDirty
+	if useCache {
+		if m := t.db.endpoints.Load(); m != nil {
+			return (*m)[live], nil
+		}
+	}
+	rows, err := t.q.QueryContext(t.ctx, `SELECT id, livemode, events FROM webhook_endpoints WHERE status = 'enabled' AND deleted = 0`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	all := map[bool][]endpointSub{}
+	for rows.Next() {
+		var ep endpointSub
+		var l int
+		if err := rows.Scan(&ep.id, &l, &ep.events); err != nil {
+			return nil, err
+		}
+		all[l != 0] = append(all[l != 0], ep)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if useCache {
+		t.db.endpoints.Store(&all)
+	}
+	return all[live], nil
 }
 
 // eventColumns are read by scanEvent; the last one counts the deliveries

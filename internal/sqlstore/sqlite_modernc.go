@@ -13,7 +13,7 @@ const sqliteDriver = "sqlite"
 const readOnlyPragma = "&_pragma=query_only(1)"
 
 func sqlitePragmas(memory bool) string {
-	p := "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)&_pragma=cache_size(-32768)"
+	p := "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)"
 	if !memory {
 		p += "&_pragma=journal_mode(WAL)"
 	}

@@ -23,6 +23,7 @@ import (
 	"runtime"
 	"sort"
 	"strings"
+	"sync/atomic"
 
 	"github.com/porticohq/portico/internal/billing"
 )
@@ -37,10 +38,14 @@ type DB struct {
 	read    *sql.DB // SQLite: read-only pool
 	rcache  *stmtCache
 	cache   *rowCache // nil when rows may change behind this process's back
-	walPath string    // "" for in-memory databases
-	clock   billing.Clock
-	writer  *writer
-	log     *slog.Logger
+	// endpoints is the writer's list of enabled webhook endpoints by mode
+	// (see enabledEndpoints); nil until filled, and after any commit that
+	// wrote an endpoint.
+	endpoints atomic.Pointer[map[bool][]endpointSub]
+	walPath   string // "" for in-memory databases
+	clock     billing.Clock
+	writer    *writer
+	log       *slog.Logger
 }
 
 // Options tune Open.

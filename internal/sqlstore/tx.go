@@ -28,6 +28,8 @@ type tx struct {
 	// touched collects the rows a write transaction changed, for the row
 	// cache (nil when there is none).
 	touched map[string]struct{}
+	// endpointsDirty is set once the transaction writes a webhook endpoint.
+	endpointsDirty bool
 }
 
 type txKey struct{}

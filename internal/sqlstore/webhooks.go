@@ -23,12 +23,14 @@ func (t *tx) WebhookEndpoint(id string) (*billing.WebhookEndpoint, error) {
 
 // InsertWebhookEndpoint adds w.
 func (t *tx) InsertWebhookEndpoint(w *billing.WebhookEndpoint) error {
+	t.endpointsChanged()
 	return t.insert(webhookEndpointsTable, w.ID, w.Created, w, w.Status, eventsColumn(w.EnabledEvents))
 }
 
 // UpdateWebhookEndpoint stores w. Any update of a disabled endpoint (such as
 // enabling it again) starts its failure count afresh.
 func (t *tx) UpdateWebhookEndpoint(w *billing.WebhookEndpoint) error {
+	t.endpointsChanged()
 	data, err := json.Marshal(w)
 	if err != nil {
 		return err
@@ -49,6 +51,7 @@ func (t *tx) UpdateWebhookEndpoint(w *billing.WebhookEndpoint) error {
 
 // DeleteWebhookEndpoint deletes the endpoint; its pending deliveries fail.
 func (t *tx) DeleteWebhookEndpoint(id string) error {
+	t.endpointsChanged()
 	if err := t.markDeleted(webhookEndpointsTable, id); err != nil {
 		return err
 	}

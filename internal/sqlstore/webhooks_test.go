@@ -115,3 +115,50 @@ func TestOutboxRowsWrittenWithEvents(t *testing.T) {
 		t.Errorf("%d delivery and attempt rows left, want evt_2's one delivery", rows)
 	}
 }
+
+// TestEndpointListFollowsEndpointChanges: the writer's in-memory list of
+// enabled endpoints must never miss an endpoint added after it was filled,
+// nor keep one that was disabled or deleted.
+func TestEndpointListFollowsEndpointChanges(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	deliveries := func(ev string) int {
+		var n int
+		db.View(ctx, func(tx billing.Tx) error {
+			ds, err := tx.EventDeliveries(ev)
+			if err != nil {
+				t.Fatal(err)
+			}
+			n = len(ds)
+			return nil
+		})
+		return n
+	}
+	insertTestEvent(t, db, "evt_before", "customer.created", 100) // fills the (empty) list
+	ep := &billing.WebhookEndpoint{ID: "we_new", EnabledEvents: []string{"*"}, Status: billing.EndpointEnabled}
+	if err := db.Update(ctx, func(tx billing.Tx) error { return tx.InsertWebhookEndpoint(ep) }); err != nil {
+		t.Fatal(err)
+	}
+	insertTestEvent(t, db, "evt_after_add", "customer.created", 200)
+	if n := deliveries("evt_after_add"); n != 1 {
+		t.Fatalf("event after adding an endpoint has %d deliveries, want 1", n)
+	}
+	// An endpoint written and an event emitted in one transaction.
+	err := db.Update(ctx, func(tx billing.Tx) error {
+		ep.Status = billing.EndpointDisabled
+		if err := tx.UpdateWebhookEndpoint(ep); err != nil {
+			return err
+		}
+		return tx.InsertEvent(&billing.Event{ID: "evt_same_tx", Type: "customer.created", Created: 300, ObjectKind: "customer", Object: []byte(`{}`)})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := deliveries("evt_same_tx"); n != 0 {
+		t.Fatalf("event in the transaction that disabled the endpoint has %d deliveries, want 0", n)
+	}
+	insertTestEvent(t, db, "evt_after_disable", "customer.created", 400)
+	if n := deliveries("evt_after_disable"); n != 0 {
+		t.Fatalf("event after disabling has %d deliveries, want 0", n)
+	}
+}

@@ -59,7 +59,10 @@ func startWriter(ctx context.Context, db *DB) (*writer, error) {
 	// synchronous=NORMAL each one syncs the WAL before copying it into the
 	// database file and syncs the file after.
 	// Savepoint sub-journals stay in memory rather than in temporary files.
-	for _, pragma := range []string{"PRAGMA synchronous=NORMAL", "PRAGMA temp_store=MEMORY"} {
+	// The writer keeps a large page cache: it owns every change, so its
+	// cache stays valid. Readers keep SQLite's default, because each commit
+	// makes them discard theirs, at a cost that grows with its size.
+	for _, pragma := range []string{"PRAGMA synchronous=NORMAL", "PRAGMA temp_store=MEMORY", "PRAGMA cache_size=-32768"} {
 		if _, err := conn.ExecContext(ctx, pragma); err != nil {
 			conn.Close()
 			return nil, fmt.Errorf("sqlstore: writer %s: %w", pragma, err)
@@ -198,6 +201,12 @@ more:
 	}
 	if w.db.cache != nil {
 		w.db.cache.invalidate(touched)
+	}
+	for _, k := range touched {
+		if k == endpointsChangedKey {
+			w.db.endpoints.Store(nil)
+			break
+		}
 	}
 	var ok []pending
 	for _, r := range results {

@@ -2,7 +2,6 @@ package stripewire
 
 import (
 	"math"
-	"net/url"
 	"strconv"
 	"strings"
 
@@ -408,24 +407,6 @@ func (f *Form) Err() *billing.Error {
 		return billing.Invalid(u, "parameter_unknown", "Received unknown parameter: %s", u)
 	}
 	return nil
-}
-
-// Encode renders pairs back into canonical form encoding, sorted by key; the
-// idempotency layer compares requests by it.
-func Encode(pairs []Pair) string {
-	sorted := make([]Pair, len(pairs))
-	copy(sorted, pairs)
-	sortPairs(sorted)
-	var b strings.Builder
-	for i, p := range sorted {
-		if i > 0 {
-			b.WriteByte('&')
-		}
-		b.WriteString(url.QueryEscape(p.Key))
-		b.WriteByte('=')
-		b.WriteString(url.QueryEscape(p.Value))
-	}
-	return b.String()
 }
 
 // Metadata reads the metadata hash under key as an update: key= clears all,
