@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"strings"
+	"time"
 )
 
 // config is the program's configuration from flags and environment.
@@ -15,6 +16,7 @@ type config struct {
 	publicURL string
 	secretKey string
 	debugAddr string
+	retention time.Duration
 	dev       bool
 	log       *slog.Logger
 }
@@ -36,6 +38,14 @@ func parseConfig(cmd string, args []string, getenv func(string) string, stderr i
 	}
 	c.secretKey = getenv("PORTICO_SECRET_KEY")
 	c.debugAddr = getenv("PORTICO_DEBUG_ADDR")
+	if v := getenv("PORTICO_EVENT_RETENTION"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			fmt.Fprintf(stderr, "portico: PORTICO_EVENT_RETENTION=%q is not a positive duration (e.g. 720h)\n", v)
+			return c, errUsage
+		}
+		c.retention = d
+	}
 	c.log = newLogger(getenv, stderr)
 	return c, nil
 }

@@ -28,7 +28,8 @@ func serve(ctx context.Context, c config, stdout io.Writer) error {
 	if publicURL == "" {
 		publicURL = "http://" + ln.Addr().String()
 	}
-	a, err := app.Open(ctx, app.Config{DB: c.db, PublicURL: publicURL, SecretKey: c.secretKey, Dev: c.dev, Logger: c.log})
+	a, err := app.Open(ctx, app.Config{DB: c.db, PublicURL: publicURL, SecretKey: c.secretKey, Dev: c.dev, Logger: c.log,
+		EventRetention: c.retention})
 	if err != nil {
 		ln.Close()
 		return err

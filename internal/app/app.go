@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/porticohq/portico/internal/api"
 	"github.com/porticohq/portico/internal/billing"
@@ -38,6 +39,8 @@ type Config struct {
 	Dev    bool
 	Logger *slog.Logger
 	Clock  billing.Clock
+	// EventRetention is how long events are kept (default 30 days).
+	EventRetention time.Duration
 }
 
 // App is a running Portico.
@@ -115,7 +118,7 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 		return nil, fmt.Errorf("set up keys: %w", err)
 	}
 	a.keyHash, a.livemode = keyHash, live
-	a.Service = service.New(service.Config{Store: store, Logger: cfg.Logger, FingerprintKey: fingerprintKey})
+	a.Service = service.New(service.Config{Store: store, Logger: cfg.Logger, FingerprintKey: fingerprintKey, EventRetention: cfg.EventRetention})
 	if err := a.openPortal(ctx); err != nil {
 		store.Close()
 		return nil, err

@@ -3,6 +3,7 @@ package app
 import (
 	"os"
 	"strconv"
+	"time"
 
 	"github.com/porticohq/portico/internal/service"
 	"github.com/porticohq/portico/internal/webhook"
@@ -22,7 +23,7 @@ func (a *App) startWebhooks() {
 	cfg := webhook.Config{
 		Store: a.Store, Logger: a.cfg.Logger, Clock: a.cfg.Clock, Loader: a.Service,
 		BlockPrivate: os.Getenv("PORTICO_WEBHOOK_BLOCK_PRIVATE") == "1",
-		Retention:    service.EventRetention,
+		Retention:    a.eventRetention(),
 	}
 	if f, err := strconv.ParseFloat(os.Getenv("PORTICO_WEBHOOK_RETRY_SCALE"), 64); err == nil && f > 0 {
 		cfg.RetryScale = f
@@ -46,4 +47,12 @@ func (a *App) stopWebhooks() {
 		a.webhooks.Stop()
 		a.webhooks = nil
 	}
+}
+
+// eventRetention is how long events and their deliveries are kept.
+func (a *App) eventRetention() time.Duration {
+	if a.cfg.EventRetention > 0 {
+		return a.cfg.EventRetention
+	}
+	return service.EventRetention
 }

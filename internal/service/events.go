@@ -9,14 +9,14 @@ import (
 )
 
 // EventRetention is how long events (and their deliveries) are kept and
-// listed, as on Stripe.
+// listed by default, as on Stripe; Config.EventRetention changes it.
 const EventRetention = 30 * 24 * time.Hour
 
 // MaxEventTypesFilter is Stripe's limit on types[] in an event list.
 const MaxEventTypesFilter = 20
 
 // retained returns the unix time before which events are no longer shown.
-func retained(tx billing.Tx) int64 { return tx.Now().Add(-EventRetention).Unix() }
+func (s *Service) retained(tx billing.Tx) int64 { return tx.Now().Add(-s.eventRetention).Unix() }
 
 // Event returns an event of the last 30 days (GET /v1/events/{id}).
 func (s *Service) Event(ctx context.Context, id string) (*billing.EventRecord, error) {
@@ -26,7 +26,7 @@ func (s *Service) Event(ctx context.Context, id string) (*billing.EventRecord, e
 		if e, err = tx.EventRecord(id); err != nil {
 			return notFound(err, "event", id)
 		}
-		if e.Created < retained(tx) {
+		if e.Created < s.retained(tx) {
 			return billing.NotFound("event", id)
 		}
 		return nil
@@ -56,7 +56,7 @@ func (s *Service) ListEvents(ctx context.Context, f billing.EventFilter, p billi
 		return l, err
 	}
 	err := s.view(ctx, func(tx billing.Tx) error {
-		cutoff := retained(tx)
+		cutoff := s.retained(tx)
 		if f.Created.GTE == nil || *f.Created.GTE < cutoff {
 			f.Created.GTE = &cutoff
 		}

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/porticohq/portico/internal/billing"
 )
@@ -22,6 +23,7 @@ type Service struct {
 	// the same fingerprint in one Portico installation and a different one
 	// elsewhere.
 	fingerprintKey []byte
+	eventRetention time.Duration
 }
 
 // Config configures New.
@@ -29,6 +31,9 @@ type Config struct {
 	Store          billing.Store
 	Logger         *slog.Logger
 	FingerprintKey []byte
+	// EventRetention is how long events are kept and listed (default:
+	// EventRetention, 30 days).
+	EventRetention time.Duration
 }
 
 // New returns a Service.
@@ -36,7 +41,10 @@ func New(cfg Config) *Service {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	return &Service{store: cfg.Store, log: cfg.Logger, fingerprintKey: cfg.FingerprintKey}
+	if cfg.EventRetention <= 0 {
+		cfg.EventRetention = EventRetention
+	}
+	return &Service{store: cfg.Store, log: cfg.Logger, fingerprintKey: cfg.FingerprintKey, eventRetention: cfg.EventRetention}
 }
 
 // Atomic runs fn in one write transaction; every use case fn calls with the
