@@ -1,0 +1,238 @@
+// Package locale holds the portal's message catalogs (one JSON file per
+// locale, embedded), chooses a locale for a visit, picks plural forms and
+// formats money, dates and numbers the way each locale writes them.
+//
+// Messages take named arguments ({amount}, {date}) rather than positional
+// verbs, so that a translation can reorder them. A plural message has one
+// key per plural category (price.month.one, price.month.other); Plural picks
+// the form the locale's rules ask for.
+package locale
+
+import (
+	"embed"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"golang.org/x/text/currency"
+	"golang.org/x/text/feature/plural"
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+	"golang.org/x/text/number"
+)
+
+//go:embed catalogs/*.json
+var catalogFS embed.FS
+
+// Default is the locale used when nothing else matches.
+const Default = "en"
+
+// Locale is one language's messages and formats.
+type Locale struct {
+	// Code is the locale's Stripe-style name (en, en-GB, pt-BR).
+	Code     string
+	tag      language.Tag
+	msgs     map[string]string
+	parent   *Locale
+	printer  *message.Printer
+	months   []string
+	datePat  string
+	moneyPat string
+}
+
+var (
+	locales = map[string]*Locale{}
+	codes   []string
+	matcher language.Matcher
+)
+
+func init() {
+	if err := load(); err != nil {
+		panic("locale: " + err.Error())
+	}
+}
+
+func load() error {
+	files, err := fs.Glob(catalogFS, "catalogs/*.json")
+	if err != nil {
+		return err
+	}
+	for _, f := range files {
+		b, err := catalogFS.ReadFile(f)
+		if err != nil {
+			return err
+		}
+		var msgs map[string]string
+		if err := json.Unmarshal(b, &msgs); err != nil {
+			return fmt.Errorf("%s: %w", f, err)
+		}
+		code := strings.TrimSuffix(strings.TrimPrefix(f, "catalogs/"), ".json")
+		tag, err := language.Parse(code)
+		if err != nil {
+			return fmt.Errorf("%s: %w", f, err)
+		}
+		locales[code] = &Locale{Code: code, tag: tag, msgs: msgs, printer: message.NewPrinter(tag)}
+		codes = append(codes, code)
+	}
+	sort.Strings(codes)
+	// Default first: the matcher falls back to its first tag.
+	tags := []language.Tag{locales[Default].tag}
+	for _, c := range codes {
+		if c != Default {
+			tags = append(tags, locales[c].tag)
+		}
+	}
+	matcher = language.NewMatcher(tags)
+	for _, l := range locales {
+		// A regional variant (en-GB) falls back to its language (en) for
+		// any key it does not override; every other locale to Default.
+		if base, _, ok := strings.Cut(l.Code, "-"); ok && locales[base] != nil {
+			l.parent = locales[base]
+		} else if l.Code != Default {
+			l.parent = locales[Default]
+		}
+	}
+	for _, l := range locales {
+		l.months = strings.Split(l.lookup("date.months"), ",")
+		l.datePat = l.lookup("date.pattern")
+		l.moneyPat = l.lookup("money.pattern")
+		if len(l.months) != 12 {
+			return fmt.Errorf("%s: date.months needs 12 names", l.Code)
+		}
+	}
+	return nil
+}
+
+// Codes returns the codes of every catalog, sorted.
+func Codes() []string { return append([]string(nil), codes...) }
+
+// Get returns the locale with code, or nil.
+func Get(code string) *Locale { return locales[code] }
+
+// Match chooses the locale for a visit: the session's locale when it is
+// set and not "auto", else the browser's Accept-Language, falling back to
+// the nearest catalog (fr-CA → fr, es-419 → es, zh-TW → zh) and then to
+// English.
+func Match(sessionLocale, acceptLanguage string) *Locale {
+	var prefs []language.Tag
+	if sessionLocale != "" && sessionLocale != "auto" {
+		if t, err := language.Parse(sessionLocale); err == nil {
+			prefs = append(prefs, t)
+		}
+	}
+	if len(prefs) == 0 {
+		prefs, _, _ = language.ParseAcceptLanguage(acceptLanguage)
+	}
+	if len(prefs) == 0 {
+		return locales[Default]
+	}
+	_, idx, conf := matcher.Match(prefs...)
+	if conf == language.No {
+		return locales[Default]
+	}
+	tags := []string{Default}
+	for _, c := range codes {
+		if c != Default {
+			tags = append(tags, c)
+		}
+	}
+	return locales[tags[idx]]
+}
+
+// Lang is the locale's BCP 47 tag, for <html lang>.
+func (l *Locale) Lang() string { return l.tag.String() }
+
+func (l *Locale) lookup(key string) string {
+	for c := l; c != nil; c = c.parent {
+		if m, ok := c.msgs[key]; ok {
+			return m
+		}
+	}
+	return ""
+}
+
+// T returns the message key with its {name} placeholders replaced by args,
+// given as name, value pairs. A missing key shows as the key itself.
+func (l *Locale) T(key string, args ...any) string {
+	m := l.lookup(key)
+	if m == "" {
+		return key
+	}
+	return fill(m, args)
+}
+
+// Plural returns the form of message key for count n ({count} is n,
+// formatted), with args as T's.
+func (l *Locale) Plural(key string, n int64, args ...any) string {
+	form := plural.Cardinal.MatchPlural(l.tag, int(n), 0, 0, 0, 0)
+	m := l.lookup(key + "." + formName(form))
+	if m == "" {
+		m = l.lookup(key + ".other")
+	}
+	if m == "" {
+		return key
+	}
+	return fill(m, append([]any{"count", l.Number(n)}, args...))
+}
+
+func formName(f plural.Form) string {
+	switch f {
+	case plural.Zero:
+		return "zero"
+	case plural.One:
+		return "one"
+	case plural.Two:
+		return "two"
+	case plural.Few:
+		return "few"
+	case plural.Many:
+		return "many"
+	}
+	return "other"
+}
+
+func fill(m string, args []any) string {
+	if len(args) == 0 || !strings.Contains(m, "{") {
+		return m
+	}
+	pairs := make([]string, 0, len(args))
+	for i := 0; i+1 < len(args); i += 2 {
+		pairs = append(pairs, "{"+fmt.Sprint(args[i])+"}", fmt.Sprint(args[i+1]))
+	}
+	return strings.NewReplacer(pairs...).Replace(m)
+}
+
+// Number formats n with the locale's digit grouping.
+func (l *Locale) Number(n int64) string { return l.printer.Sprint(number.Decimal(n)) }
+
+// Money formats an amount in a currency's smallest unit (cents for usd,
+// yen for jpy) with the locale's separators and the currency's symbol where
+// the locale puts it.
+func (l *Locale) Money(amount int64, cur string) string {
+	unit, err := currency.ParseISO(cur)
+	if err != nil {
+		return strconv.FormatInt(amount, 10) + " " + strings.ToUpper(cur)
+	}
+	scale, _ := currency.Standard.Rounding(unit)
+	neg := amount < 0
+	if neg {
+		amount = -amount
+	}
+	v := float64(amount) / math.Pow10(scale)
+	s := fill(l.moneyPat, []any{"amount", l.printer.Sprint(number.Decimal(v, number.Scale(scale))), "symbol", l.printer.Sprint(currency.Symbol(unit))})
+	if neg {
+		s = "−" + s
+	}
+	return s
+}
+
+// Date formats a unix time as a calendar date (UTC, as billing periods are).
+func (l *Locale) Date(unix int64) string {
+	t := time.Unix(unix, 0).UTC()
+	return fill(l.datePat, []any{"day", t.Day(), "month", l.months[t.Month()-1], "mm", fmt.Sprintf("%02d", int(t.Month())), "year", t.Year()})
+}

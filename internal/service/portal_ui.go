@@ -1,0 +1,160 @@
+package service
+
+import (
+	"context"
+	"errors"
+
+	"github.com/porticohq/portico/internal/billing"
+)
+
+// What the hosted portal's pages read: everything a page shows, loaded in
+// one read transaction, so that a page is one consistent snapshot.
+
+// PortalSubscription is a subscription with the catalog objects and
+// coupons the portal shows alongside it.
+type PortalSubscription struct {
+	Subscription *billing.Subscription
+	// Prices and Products are keyed by id, for the subscription's items.
+	Prices   map[string]*billing.Price
+	Products map[string]*billing.Product
+	// Coupons are the coupons of the subscription's live discounts.
+	Coupons []*billing.Coupon
+}
+
+// PortalHomeData is what the portal homepage shows for a visit.
+type PortalHomeData struct {
+	Customer      *billing.Customer
+	Configuration *billing.PortalConfiguration
+	// BusinessName is the merchant's name (the business.name setting).
+	BusinessName   string
+	Subscriptions  []PortalSubscription
+	PaymentMethods []*billing.PaymentMethod
+	Invoices       []*billing.Invoice
+	TaxIDs         []*billing.TaxID
+	// Now is the transaction's time, for "expired" and "in N days".
+	Now int64
+}
+
+// portalHomeLimit bounds each list on the homepage.
+const portalHomeLimit = 100
+
+// PortalHome loads the homepage of visit v: its customer's subscriptions
+// that have not ended, cards, invoices (newest first, without drafts) and
+// tax ids, and the visit's configuration.
+func (s *Service) PortalHome(ctx context.Context, v *billing.PortalVisit) (*PortalHomeData, error) {
+	d := &PortalHomeData{}
+	err := s.view(ctx, func(tx billing.Tx) error {
+		var err error
+		d.Now = tx.Now().Unix()
+		if d.Customer, err = tx.Customer(v.Customer); err != nil {
+			return err
+		}
+		if d.Configuration, err = tx.PortalConfiguration(v.Configuration); err != nil {
+			return err
+		}
+		d.BusinessName, _ = tx.Setting(SettingBusinessName)
+		subs, err := tx.ListSubscriptions(billing.SubscriptionFilter{Customer: v.Customer}, billing.Page{Limit: portalHomeLimit})
+		if err != nil {
+			return err
+		}
+		for _, sub := range subs.Data {
+			ps, err := portalSubscription(tx, sub)
+			if err != nil {
+				return err
+			}
+			d.Subscriptions = append(d.Subscriptions, ps)
+		}
+		pms, err := tx.ListPaymentMethods(billing.PaymentMethodFilter{Customer: v.Customer, Type: "card"}, billing.Page{Limit: portalHomeLimit})
+		if err != nil {
+			return err
+		}
+		d.PaymentMethods = pms.Data
+		ins, err := tx.ListInvoices(billing.InvoiceFilter{Customer: v.Customer}, billing.Page{Limit: portalHomeLimit})
+		if err != nil {
+			return err
+		}
+		for _, in := range ins.Data {
+			if in.Status != billing.InvoiceDraft {
+				d.Invoices = append(d.Invoices, in)
+			}
+		}
+		ids, err := tx.ListTaxIDs(v.Customer, billing.Page{Limit: portalHomeLimit})
+		if err != nil {
+			return err
+		}
+		d.TaxIDs = ids.Data
+		return nil
+	})
+	return d, err
+}
+
+// portalSubscription gathers the prices, products and coupons sub shows.
+func portalSubscription(tx billing.Tx, sub *billing.Subscription) (PortalSubscription, error) {
+	ps := PortalSubscription{Subscription: sub, Prices: map[string]*billing.Price{}, Products: map[string]*billing.Product{}}
+	for _, it := range sub.Items {
+		if _, ok := ps.Prices[it.Price]; ok {
+			continue
+		}
+		pr, err := tx.Price(it.Price)
+		if err != nil {
+			return ps, err
+		}
+		ps.Prices[pr.ID] = pr
+		if _, ok := ps.Products[pr.Product]; !ok {
+			prod, err := tx.Product(pr.Product)
+			if err != nil {
+				return ps, err
+			}
+			ps.Products[prod.ID] = prod
+		}
+	}
+	for _, id := range sub.Discounts {
+		di, err := tx.Discount(id)
+		if errors.Is(err, billing.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return ps, err
+		}
+		co, err := tx.Coupon(di.Coupon)
+		if err != nil {
+			return ps, err
+		}
+		ps.Coupons = append(ps.Coupons, co)
+	}
+	return ps, nil
+}
+
+// PortalLinkSession returns the session behind a session link without
+// opening it, for what the visit needs from it (its locale). It is
+// ErrPortalLinkInvalid for an unknown link.
+func (s *Service) PortalLinkSession(ctx context.Context, token string) (*billing.PortalSession, error) {
+	var ps *billing.PortalSession
+	err := s.view(ctx, func(tx billing.Tx) error {
+		var err error
+		ps, err = tx.PortalSessionByTokenHash(HashToken(token))
+		if errors.Is(err, billing.ErrNotFound) {
+			return ErrPortalLinkInvalid
+		}
+		return err
+	})
+	return ps, err
+}
+
+// ErrNotCustomers is returned when a portal visit names an object of
+// another customer (or none): the portal answers as if it did not exist.
+var ErrNotCustomers = errors.New("portal: not this customer's object")
+
+// PortalSubscriptionOf returns subscription id if it belongs to customer.
+func (s *Service) PortalSubscriptionOf(ctx context.Context, customer, id string) (*billing.Subscription, error) {
+	var sub *billing.Subscription
+	err := s.view(ctx, func(tx billing.Tx) error {
+		var err error
+		sub, err = tx.Subscription(id)
+		if errors.Is(err, billing.ErrNotFound) || (err == nil && sub.Customer != customer) {
+			return ErrNotCustomers
+		}
+		return err
+	})
+	return sub, err
+}
