@@ -34,7 +34,7 @@ func (e *env) startClockRunner() *service.ClockRunner {
 // setClockHooks replaces service.ClockAdvanceHooks for one test. Call it
 // before start, so the hooks are in place before anything could run them and
 // are restored only after the app (and any runner) has stopped.
-func setClockHooks(t *testing.T, hooks ...func(tx billing.Tx, clock *billing.TestClock, from, to int64) error) {
+func setClockHooks(t *testing.T, hooks ...service.ClockAdvanceHook) {
 	saved := service.ClockAdvanceHooks
 	service.ClockAdvanceHooks = hooks
 	t.Cleanup(func() { service.ClockAdvanceHooks = saved })
@@ -303,11 +303,11 @@ func TestCompleteClockAdvancesRunsHooksOnce(t *testing.T) {
 	type call struct{ from, to int64 }
 	var mu sync.Mutex
 	calls := map[string][]call{}
-	setClockHooks(t, func(tx billing.Tx, clock *billing.TestClock, from, to int64) error {
+	setClockHooks(t, func(tx billing.Tx, clock *billing.TestClock, from, to int64) (bool, error) {
 		mu.Lock()
 		calls[clock.ID] = append(calls[clock.ID], call{from, to})
 		mu.Unlock()
-		return nil
+		return false, nil
 	})
 	e := start(t)
 	const n = 12
@@ -364,13 +364,13 @@ func TestCompleteClockAdvancesRunsHooksOnce(t *testing.T) {
 func TestTestClockHookFailure(t *testing.T) {
 	var mu sync.Mutex
 	failing := true
-	setClockHooks(t, func(tx billing.Tx, clock *billing.TestClock, from, to int64) error {
+	setClockHooks(t, func(tx billing.Tx, clock *billing.TestClock, from, to int64) (bool, error) {
 		mu.Lock()
 		defer mu.Unlock()
 		if failing {
-			return errors.New("renewal exploded")
+			return false, errors.New("renewal exploded")
 		}
-		return nil
+		return false, nil
 	})
 	e := start(t)
 	c := e.newClock(jan2024, "")

@@ -351,24 +351,33 @@ func (s *Service) finalizeDueDrafts(tx billing.Tx, clock string, now int64) (int
 		return 0, err
 	}
 	for _, id := range ids {
-		in, err := tx.Invoice(id)
-		if err != nil {
+		if err := s.finalizeDueDraft(tx, id); err != nil {
 			return 0, err
-		}
-		if in.Status != billing.InvoiceDraft {
-			continue
-		}
-		at := *in.AutomaticallyFinalizesAt
-		if err := finalizeInvoice(tx, in, at); err != nil {
-			return 0, err
-		}
-		if in.Status == billing.InvoiceOpen && in.CollectionMethod == "charge_automatically" {
-			if _, _, err := s.attemptPayment(tx, in, "", true, at); err != nil {
-				return 0, err
-			}
 		}
 	}
 	return len(ids), nil
+}
+
+// finalizeDueDraft finalizes (and, for automatic collection, charges) a
+// draft at its automatically_finalizes_at; one no longer a draft is left.
+func (s *Service) finalizeDueDraft(tx billing.Tx, id string) error {
+	in, err := tx.Invoice(id)
+	if err != nil {
+		return err
+	}
+	if in.Status != billing.InvoiceDraft || in.AutomaticallyFinalizesAt == nil {
+		return nil
+	}
+	at := *in.AutomaticallyFinalizesAt
+	if err := finalizeInvoice(tx, in, at); err != nil {
+		return err
+	}
+	if in.Status == billing.InvoiceOpen && in.CollectionMethod == "charge_automatically" {
+		if _, _, err := s.attemptPayment(tx, in, "", true, at); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // InvoiceUpdate are the fields of POST /v1/invoices/{id}: metadata on any

@@ -11,32 +11,63 @@ import (
 	"github.com/porticohq/portico/internal/billing"
 )
 
-// runDue advances every subscription on clock ("" for real time) due by
-// now, each in the caller's transaction, in batches.
-func (s *Service) runDue(tx billing.Tx, clock string, now int64) (int, error) {
-	done, err := s.finalizeDueDrafts(tx, clock, now)
+// A test clock advance's part stops after clockBatchSteps steps or
+// clockBatchTime, whichever comes first: the writer is shared, so a part
+// must leave it to other writes soon.
+const (
+	clockBatchSteps = 200
+	clockBatchTime  = 50 * time.Millisecond
+)
+
+// runDueBatch does part of what is due on clock by `to`, earliest first,
+// in tx: the drafts of no subscription to finalize, then one step of each
+// subscription due, in the order of their due times, again until nothing
+// is due or the part's budget is spent. It reports whether more remains.
+// Each subscription is re-read and its step checked against its due time
+// here, so a part that another run already did is not done again.
+func (s *Service) runDueBatch(tx billing.Tx, clock string, to int64) (more bool, err error) {
+	start := time.Now()
+	budget := clockBatchSteps
+	spent := func() bool { return budget <= 0 || time.Since(start) >= clockBatchTime }
+	drafts, err := tx.DueDrafts(clock, to)
 	if err != nil {
-		return done, err
+		return false, err
 	}
-	for {
-		ids, err := tx.DueSubscriptions(clock, now, 200)
+	for _, id := range drafts {
+		if spent() {
+			return true, nil
+		}
+		if err := s.finalizeDueDraft(tx, id); err != nil {
+			return false, err
+		}
+		budget--
+	}
+	for !spent() {
+		ids, err := tx.DueSubscriptions(clock, to, budget)
 		if err != nil {
-			return done, err
+			return false, err
 		}
 		if len(ids) == 0 {
-			return done, nil
+			return false, nil
 		}
 		for _, id := range ids {
+			if spent() {
+				return true, nil
+			}
 			sub, err := tx.Subscription(id)
 			if err != nil {
-				return done, err
+				return false, err
 			}
-			if err := s.advanceSubscription(tx, sub, now); err != nil {
-				return done, err
+			if sub.NextDue == 0 || sub.NextDue > to {
+				continue
 			}
-			done++
+			if err := s.step(tx, sub, sub.NextDue); err != nil {
+				return false, fmt.Errorf("subscription %s: %w", sub.ID, err)
+			}
+			budget--
 		}
 	}
+	return true, nil
 }
 
 // RunDueSubscriptions advances the subscriptions on real time that are due
@@ -161,9 +192,8 @@ func (sc *Scheduler) Stop() {
 // every Service.
 func init() {
 	s := &Service{log: slog.Default()}
-	ClockAdvanceHooks = append(ClockAdvanceHooks, func(tx billing.Tx, clock *billing.TestClock, from, to int64) error {
-		_, err := s.runDue(tx, clock.ID, to)
-		return err
+	ClockAdvanceHooks = append(ClockAdvanceHooks, func(tx billing.Tx, clock *billing.TestClock, from, to int64) (bool, error) {
+		return s.runDueBatch(tx, clock.ID, to)
 	})
 	ClockAdvanceChecks = append(ClockAdvanceChecks, func(tx billing.Tx, clock *billing.TestClock, to int64) error {
 		ids, err := tx.SubscriptionsOnClock(clock.ID)

@@ -24,14 +24,24 @@ const (
 	maxFrozenTime = 253402300799
 )
 
-// ClockAdvanceHooks run, in order, when a test clock's advance completes,
-// inside the transaction that moves the clock from `from` to `to`: the
-// billing engine registers here what falls due on the clock's customers in
-// between (renewals, trial ends, payment retries). A hook's error rolls the
-// whole advance back and leaves the clock in internal_failure. Hooks must
-// not change clock. Register them at start-up, before any ClockRunner
-// starts.
-var ClockAdvanceHooks []func(tx billing.Tx, clock *billing.TestClock, from, to int64) error
+// A ClockAdvanceHook does part of what falls due on a test clock's
+// customers between from and to (renewals, trial ends, payment retries), in
+// tx, earliest first, and reports whether more remains. An advance calls its
+// hooks in a series of short transactions, because every write shares one
+// writer: a hook must keep its part small (the billing engine stops at 200
+// subscription steps or about 50 ms) so that API writes go on between the
+// parts. It must also be safe to call again on the same state, after a
+// crash or alongside another runner, so it re-reads what it changes. A
+// hook's error stops the advance and leaves the clock in internal_failure
+// (the parts already committed stay). Hooks must not change clock.
+type ClockAdvanceHook func(tx billing.Tx, clock *billing.TestClock, from, to int64) (more bool, err error)
+
+// ClockAdvanceHooks run, in order, while a test clock advances: a hook is
+// called again, each time in a new transaction, until it reports nothing
+// more, and only then is the next one called. When none has more, the same
+// transaction moves the clock to its target and makes it ready. Register
+// them at start-up, before any ClockRunner starts.
+var ClockAdvanceHooks []ClockAdvanceHook
 
 // ClockAdvanceChecks run when an advance is requested, after the rules every
 // clock has (later than now, at most two years ahead): the billing engine
@@ -179,13 +189,15 @@ func (s *Service) AdvanceTestClock(ctx context.Context, id string, frozenTime in
 	return c, err
 }
 
-// CompleteClockAdvances finishes every advancing test clock, each in its own
-// transaction: it re-reads the clock, runs ClockAdvanceHooks, and sets the
+// CompleteClockAdvances finishes every advancing test clock: for each, it
+// runs ClockAdvanceHooks in a series of short transactions, each re-reading
+// the clock, until nothing is left due up to the target, then sets the
 // clock's frozen time to the target and its status to ready. It returns how
 // many clocks it made ready. Runs may overlap (several runners, or a runner
-// and a test): a clock that another run already finished is skipped, so the
-// hooks run once per advance. Call it outside any transaction: each clock
-// must commit (or fail) on its own.
+// and a test), and a run may stop half-way (cancelled, or the process
+// ended): the hooks re-read what they change, so the next run resumes where
+// the last committed part ended and nothing is done twice. Call it outside
+// any transaction.
 func (s *Service) CompleteClockAdvances(ctx context.Context) (int, error) {
 	// Clocks live in test mode only.
 	ctx = billing.WithLivemode(ctx, false)
@@ -250,46 +262,60 @@ type hookError struct{ err error }
 func (e *hookError) Error() string { return e.err.Error() }
 func (e *hookError) Unwrap() error { return e.err }
 
-// completeClockAdvance finishes one clock's advance; ok reports whether this
-// call made it ready.
+// completeClockAdvance finishes one clock's advance, part by part; ok
+// reports whether this call made it ready.
 func (s *Service) completeClockAdvance(ctx context.Context, id string) (ok bool, err error) {
-	err = s.update(ctx, func(tx billing.Tx) error {
-		ok = false
-		c, err := tx.TestClock(id)
-		if errors.Is(err, billing.ErrNotFound) {
-			return nil // deleted meanwhile
+	for {
+		var stop bool
+		err = s.update(ctx, func(tx billing.Tx) error {
+			ok, stop = false, false
+			c, err := tx.TestClock(id)
+			if errors.Is(err, billing.ErrNotFound) {
+				stop = true // deleted meanwhile
+				return nil
+			}
+			if err != nil {
+				return err
+			}
+			if c.Status != billing.ClockAdvancing {
+				stop = true // finished (or failed) by another run
+				return nil
+			}
+			from, to := c.FrozenTime, c.AdvancingTo
+			for _, hook := range ClockAdvanceHooks {
+				more, err := hook(tx, c, from, to)
+				if err != nil {
+					return &hookError{err}
+				}
+				if more {
+					return nil // the next part, in the next transaction
+				}
+			}
+			prev := *c
+			c.FrozenTime, c.Status, c.AdvancingTo = to, billing.ClockReady, 0
+			if err := tx.UpdateTestClock(c); err != nil {
+				return err
+			}
+			ok, stop = true, true
+			return emit(tx, "test_helpers.test_clock.ready", "test_helpers.test_clock", c, &prev)
+		})
+		var he *hookError
+		if errors.As(err, &he) && ctx.Err() == nil {
+			if ferr := s.failClockAdvance(ctx, id); ferr != nil {
+				return false, errors.Join(err, ferr)
+			}
+			return false, fmt.Errorf("service: advancing test clock %s: %w", id, he.err)
+		}
+		if err == nil && !stop {
+			err = ctx.Err()
 		}
 		if err != nil {
-			return err
+			return false, fmt.Errorf("service: advancing test clock %s: %w", id, err)
 		}
-		if c.Status != billing.ClockAdvancing {
-			return nil // finished by another run
+		if stop {
+			return ok, nil
 		}
-		from, to := c.FrozenTime, c.AdvancingTo
-		for _, hook := range ClockAdvanceHooks {
-			if err := hook(tx, c, from, to); err != nil {
-				return &hookError{err}
-			}
-		}
-		prev := *c
-		c.FrozenTime, c.Status, c.AdvancingTo = to, billing.ClockReady, 0
-		if err := tx.UpdateTestClock(c); err != nil {
-			return err
-		}
-		ok = true
-		return emit(tx, "test_helpers.test_clock.ready", "test_helpers.test_clock", c, &prev)
-	})
-	var he *hookError
-	if errors.As(err, &he) && ctx.Err() == nil {
-		if ferr := s.failClockAdvance(ctx, id); ferr != nil {
-			return false, errors.Join(err, ferr)
-		}
-		return false, fmt.Errorf("service: advancing test clock %s: %w", id, he.err)
 	}
-	if err != nil {
-		return false, fmt.Errorf("service: advancing test clock %s: %w", id, err)
-	}
-	return ok, nil
 }
 
 // failClockAdvance puts a clock whose advance failed in internal_failure, at
