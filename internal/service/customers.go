@@ -176,6 +176,9 @@ func (s *Service) DeleteCustomer(ctx context.Context, id string) (*billing.Custo
 		if c, err = liveCustomer(tx, id); err != nil {
 			return err
 		}
+		if err := s.cancelCustomerSubscriptions(tx, c); err != nil {
+			return err
+		}
 		for {
 			pms, err := tx.ListPaymentMethods(billing.PaymentMethodFilter{Customer: c.ID}, billing.Page{Limit: 100})
 			if err != nil {
@@ -198,6 +201,37 @@ func (s *Service) DeleteCustomer(ctx context.Context, id string) (*billing.Custo
 		return emit(tx, "customer.deleted", "customer", c, nil)
 	})
 	return c, err
+}
+
+// cancelCustomerSubscriptions ends every subscription of c that has not
+// ended, as Stripe does when a customer is deleted: at once, at the
+// customer's time, with no proration and no final invoice, each recording
+// customer.subscription.deleted.
+func (s *Service) cancelCustomerSubscriptions(tx billing.Tx, c *billing.Customer) error {
+	now, err := customerNow(tx, c)
+	if err != nil {
+		return err
+	}
+	p := billing.Page{Limit: 100}
+	for {
+		l, err := tx.ListSubscriptions(billing.SubscriptionFilter{Customer: c.ID, Status: "all"}, p)
+		if err != nil {
+			return err
+		}
+		for _, sub := range l.Data {
+			if sub.Ended() {
+				continue
+			}
+			sub.CanceledAt = &now
+			if err := s.endSubscription(tx, sub, now, "cancellation_requested"); err != nil {
+				return err
+			}
+		}
+		if !l.HasMore || len(l.Data) == 0 {
+			return nil
+		}
+		p.StartingAfter = l.Data[len(l.Data)-1].ID
+	}
 }
 
 // ListCustomers lists customers.
