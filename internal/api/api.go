@@ -296,20 +296,27 @@ type result struct {
 // execute runs run in one transaction and renders its result. before, when
 // set, runs first in the same transaction (the idempotency look-up); save,
 // when set, is called with the response inside the same transaction (to
-// store an idempotent response atomically with the change).
+// store an idempotent response atomically with the change). run's error
+// rolls the transaction back, except a *billing.CommittedError (a declined
+// payment, say), which commits and then answers with the error it carries.
 func (a *API) execute(ctx context.Context, write bool, exp stripewire.Expand, run Run, before func(ctx context.Context) error, save func(ctx context.Context, status int, body []byte) error) result {
 	var body []byte
+	var committed *billing.CommittedError
 	txn := a.svc.Read
 	if write {
 		txn = a.svc.Atomic
 	}
 	err := txn(ctx, func(ctx context.Context) error {
+		committed = nil
 		if before != nil {
 			if err := before(ctx); err != nil {
 				return err
 			}
 		}
 		obj, err := run(ctx)
+		if errors.As(err, &committed) {
+			return nil // commit what the failure recorded; answer below
+		}
 		if err != nil {
 			return err
 		}
@@ -323,6 +330,11 @@ func (a *API) execute(ctx context.Context, write bool, exp stripewire.Expand, ru
 	})
 	var rp *replay
 	switch {
+	case err == nil && committed != nil:
+		// Not saved here: as for any error, serveIdempotent records the
+		// answer for retries with the same key.
+		e := a.clientError(ctx, committed.Err)
+		return result{status: stripewire.Status(e), body: stripewire.ErrorJSON(e)}
 	case err == nil:
 		return result{status: http.StatusOK, body: body}
 	case errors.As(err, &rp) && rp.resp != nil:

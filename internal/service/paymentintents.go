@@ -148,8 +148,12 @@ func (s *Service) ConfirmPaymentIntent(ctx context.Context, id, paymentMethod st
 		pi, err = tx.PaymentIntent(id)
 		return err
 	})
+	if err == nil && cardErr != nil && cardErr.Type == billing.TypeCard {
+		// As PayInvoice: keep the failed attempt, answer with the card error.
+		return pi, billing.CommitThen(cardErr)
+	}
 	if err == nil && cardErr != nil {
-		return pi, cardErr
+		return pi, cardErr // a request error, not a decline: the API rolls it back
 	}
 	return pi, err
 }

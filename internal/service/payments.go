@@ -311,9 +311,14 @@ func (s *Service) PayInvoice(ctx context.Context, id, paymentMethod string, outO
 		_, cardErr, err = s.attemptPayment(tx, in, paymentMethod, false, now)
 		return err
 	})
+	if err == nil && cardErr != nil && cardErr.Type == billing.TypeCard {
+		// The failed attempt is committed (also when this call joined a
+		// caller's transaction, which commits on a CommittedError); answer
+		// with the card error.
+		return in, billing.CommitThen(cardErr)
+	}
 	if err == nil && cardErr != nil {
-		// The failed attempt is committed; answer with the card error.
-		return in, cardErr
+		return in, cardErr // a request error, not a decline: the API rolls it back
 	}
 	return in, err
 }
