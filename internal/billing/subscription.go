@@ -115,8 +115,25 @@ type Subscription struct {
 	// (trial_settings.end_behavior.missing_payment_method).
 	TrialEndBehavior string `json:"trial_end_behavior,omitempty"`
 	// ScheduledChange, when set, is applied at the end of the period.
-	ScheduledChange     *ScheduledChange `json:"scheduled_change,omitempty"`
-	TrialWillEndSentFor int64            `json:"trial_will_end_sent_for,omitempty"`
+	ScheduledChange *ScheduledChange `json:"scheduled_change,omitempty"`
+	// PendingUpdate, when set, is an update made with
+	// payment_behavior=pending_if_incomplete whose invoice is not paid yet:
+	// applied when it is, dropped when it expires.
+	PendingUpdate       *PendingUpdate `json:"pending_update,omitempty"`
+	TrialWillEndSentFor int64          `json:"trial_will_end_sent_for,omitempty"`
+}
+
+// PendingUpdate is Stripe's pending_update: the changes an update would
+// make, kept apart until the invoice it created is paid.
+type PendingUpdate struct {
+	BillingCycleAnchor *int64             `json:"billing_cycle_anchor,omitempty"`
+	ExpiresAt          int64              `json:"expires_at"`
+	SubscriptionItems  []SubscriptionItem `json:"subscription_items,omitempty"`
+	TrialEnd           *int64             `json:"trial_end,omitempty"`
+	TrialFromPlan      bool               `json:"trial_from_plan,omitempty"`
+	// Invoice is the invoice whose payment applies the update; "" while
+	// the update that makes it is still running (its first attempt).
+	Invoice string `json:"invoice,omitempty"`
 }
 
 // Item returns the subscription's item with id.

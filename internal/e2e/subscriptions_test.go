@@ -575,10 +575,11 @@ func TestPromotionCodeFirstTimeOnly(t *testing.T) {
 	wantErr(t, err, 400, stripe.ErrorTypeInvalidRequest, "parameter_invalid", "discounts[0][promotion_code]")
 }
 
-// An upgrade with pending_if_incomplete whose payment fails is refused
-// with the card error and leaves the subscription as it was.
-func TestUpdatePendingIfIncompleteRollsBack(t *testing.T) {
-	e := start(t)
+// pendingUpgrade sets up a subscription paid by a card that will fail from
+// now on, and upgrades it half-way through April with
+// pending_if_incomplete: the invoice's payment fails, so the upgrade waits
+// as the subscription's pending_update.
+func pendingUpgrade(t *testing.T, e *env) (billingFixture, *stripe.Subscription) {
 	f := e.billingSetup(date(2026, 4, 1), "pm_card_visa")
 	s := e.subscribe(f.cus.ID, f.basic.ID)
 	bad, err := e.sc.V1PaymentMethods.Attach(e.ctx, "pm_card_chargeCustomerFail", &stripe.PaymentMethodAttachParams{Customer: stripe.String(f.cus.ID)})
@@ -587,14 +588,60 @@ func TestUpdatePendingIfIncompleteRollsBack(t *testing.T) {
 	}
 	e.sc.V1Subscriptions.Update(e.ctx, s.ID, &stripe.SubscriptionUpdateParams{DefaultPaymentMethod: stripe.String(bad.ID)})
 	e.advance(f.clock.ID, date(2026, 4, 16))
-	_, err = e.once.V1Subscriptions.Update(e.ctx, s.ID, &stripe.SubscriptionUpdateParams{ProrationBehavior: stripe.String("always_invoice"),
+	s, err = e.sc.V1Subscriptions.Update(e.ctx, s.ID, &stripe.SubscriptionUpdateParams{ProrationBehavior: stripe.String("always_invoice"),
 		PaymentBehavior: stripe.String("pending_if_incomplete"),
 		Items:           []*stripe.SubscriptionUpdateItemParams{{ID: stripe.String(s.Items.Data[0].ID), Price: stripe.String(f.pro.ID)}}})
-	wantErr(t, err, 402, stripe.ErrorTypeCard, stripe.ErrorCodeCardDeclined, "")
-	if s = e.sub(s.ID); s.Items.Data[0].Price.ID != f.basic.ID || s.Status != stripe.SubscriptionStatusActive {
-		t.Fatalf("changed: %s %s", s.Items.Data[0].Price.ID, s.Status)
+	if err != nil {
+		t.Fatal(err)
 	}
-	wantTotals(t, e.totals(s.ID), 1000)
+	pu := s.PendingUpdate
+	if s.Items.Data[0].Price.ID != f.basic.ID || s.Status != stripe.SubscriptionStatusActive || pu == nil ||
+		pu.ExpiresAt != date(2026, 4, 16)+23*3600 || len(pu.SubscriptionItems) != 1 || pu.SubscriptionItems[0].Price.ID != f.pro.ID {
+		t.Fatalf("after a failed pending_if_incomplete upgrade: %s %s %+v", s.Items.Data[0].Price.ID, s.Status, pu)
+	}
+	// The proration invoice (+1500 for pro, -500 for basic, half a month
+	// each) is open and latest.
+	wantTotals(t, e.totals(s.ID), 1000, 1000)
+	if in := e.invoices(s.ID)[1]; in.Status != stripe.InvoiceStatusOpen || s.LatestInvoice.ID != in.ID {
+		t.Fatalf("pending update's invoice %s is %s; latest %s", in.ID, in.Status, s.LatestInvoice.ID)
+	}
+	return f, s
+}
+
+// Paying a pending update's invoice applies the update.
+func TestUpdatePendingIfIncompleteAppliedWhenPaid(t *testing.T) {
+	e := start(t)
+	f, s := pendingUpgrade(t, e)
+	in := e.invoices(s.ID)[1]
+	if _, err := e.sc.V1Invoices.Pay(e.ctx, in.ID, &stripe.InvoicePayParams{PaymentMethod: stripe.String("pm_card_visa")}); err != nil {
+		t.Fatal(err)
+	}
+	if s = e.sub(s.ID); s.Items.Data[0].Price.ID != f.pro.ID || s.PendingUpdate != nil || s.Status != stripe.SubscriptionStatusActive {
+		t.Fatalf("after paying: %s %+v %s", s.Items.Data[0].Price.ID, s.PendingUpdate, s.Status)
+	}
+	if n := e.eventCount("customer.subscription.pending_update_applied"); n != 1 {
+		t.Fatalf("%d pending_update_applied events", n)
+	}
+	// The next renewal bills pro.
+	e.advance(f.clock.ID, date(2026, 5, 1)+2*3600)
+	wantTotals(t, e.totals(s.ID), 1000, 1000, 3000)
+}
+
+// An unpaid pending update expires after 23 hours: the subscription keeps
+// its old items and the update's invoice is voided.
+func TestUpdatePendingIfIncompleteExpires(t *testing.T) {
+	e := start(t)
+	f, s := pendingUpgrade(t, e)
+	e.advance(f.clock.ID, date(2026, 4, 17))
+	if s = e.sub(s.ID); s.Items.Data[0].Price.ID != f.basic.ID || s.PendingUpdate != nil || s.Status != stripe.SubscriptionStatusActive {
+		t.Fatalf("after expiry: %s %+v %s", s.Items.Data[0].Price.ID, s.PendingUpdate, s.Status)
+	}
+	if in := e.invoices(s.ID)[1]; in.Status != stripe.InvoiceStatusVoid {
+		t.Fatalf("pending update's invoice is %s after expiry", in.Status)
+	}
+	if n := e.eventCount("customer.subscription.pending_update_expired"); n != 1 {
+		t.Fatalf("%d pending_update_expired events", n)
+	}
 }
 
 // The events of a subscription's start come in Stripe's order: created

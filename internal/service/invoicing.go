@@ -439,5 +439,10 @@ func cloneSub(s *billing.Subscription) *billing.Subscription {
 		pc := *s.PauseCollection
 		c.PauseCollection = &pc
 	}
+	if s.PendingUpdate != nil {
+		pu := *s.PendingUpdate
+		pu.SubscriptionItems = slices.Clone(pu.SubscriptionItems)
+		c.PendingUpdate = &pu
+	}
 	return &c
 }

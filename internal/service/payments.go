@@ -237,6 +237,15 @@ func (s *Service) afterPayment(tx billing.Tx, in *billing.Invoice, outcome payOu
 	if err != nil {
 		return err
 	}
+	if pu := sub.PendingUpdate; pu != nil && !sub.Ended() && (pu.Invoice == "" || pu.Invoice == in.ID) {
+		// A pending update's invoice: its payment applies the update; its
+		// failure leaves the subscription as it is (and the update's own
+		// first attempt, Invoice "", is the update's to handle).
+		if pu.Invoice == "" || outcome != paySucceeded {
+			return nil
+		}
+		return s.applyPendingUpdate(tx, sub, now)
+	}
 	if sub.Ended() || sub.LatestInvoice != in.ID {
 		return nil
 	}

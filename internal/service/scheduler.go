@@ -56,6 +56,9 @@ func nextDue(sub *billing.Subscription, latest *billing.Invoice) int64 {
 	if sub.PauseCollection != nil && sub.PauseCollection.ResumesAt != nil {
 		consider(*sub.PauseCollection.ResumesAt)
 	}
+	if pu := sub.PendingUpdate; pu != nil && pu.Invoice != "" {
+		consider(pu.ExpiresAt)
+	}
 	if latest != nil {
 		if latest.Status == billing.InvoiceDraft && latest.AutoAdvance && latest.AutomaticallyFinalizesAt != nil {
 			consider(*latest.AutomaticallyFinalizesAt)
@@ -139,6 +142,11 @@ func (s *Service) step(tx billing.Tx, sub *billing.Subscription, t int64) error 
 			if err := voidInvoice(tx, latest, t); err != nil {
 				return err
 			}
+		}
+		changed = true
+	case sub.PendingUpdate != nil && sub.PendingUpdate.Invoice != "" && sub.PendingUpdate.ExpiresAt <= t:
+		if err := s.expirePendingUpdate(tx, sub, t); err != nil {
+			return err
 		}
 		changed = true
 	case sub.PauseCollection != nil && sub.PauseCollection.ResumesAt != nil && *sub.PauseCollection.ResumesAt <= t:

@@ -101,6 +101,11 @@ func (s *Service) updateSubscription(tx billing.Tx, sub *billing.Subscription, c
 	if p.AnchorNow {
 		resetAnchor = true
 	}
+	if p.PaymentBehavior == "pending_if_incomplete" {
+		// Marks the update's own payment attempt, which must leave the
+		// subscription's status alone (see afterPayment).
+		sub.PendingUpdate = &billing.PendingUpdate{}
+	}
 	var latest *billing.Invoice
 	switch {
 	case endTrial || (resetAnchor && trialing):
@@ -141,9 +146,15 @@ func (s *Service) updateSubscription(tx billing.Tx, sub *billing.Subscription, c
 			}
 		}
 	}
-	if latest != nil && (p.PaymentBehavior == "error_if_incomplete" || p.PaymentBehavior == "pending_if_incomplete") {
+	if latest != nil && p.PaymentBehavior == "error_if_incomplete" {
 		if err := unpaidUpdateError(tx, latest); err != nil {
 			return err
+		}
+	}
+	if p.PaymentBehavior == "pending_if_incomplete" {
+		sub.PendingUpdate = nil
+		if latest != nil && unpaidUpdateError(tx, latest) != nil {
+			return s.keepPendingUpdate(tx, sub, prev, latest, p, now)
 		}
 	}
 	if latest == nil && sub.LatestInvoice != "" {
@@ -156,10 +167,10 @@ func (s *Service) updateSubscription(tx billing.Tx, sub *billing.Subscription, c
 }
 
 // unpaidUpdateError refuses an update whose invoice could not be paid at
-// once, for payment_behavior error_if_incomplete and pending_if_incomplete:
-// the card error rolls the whole update back, so the subscription stays as
-// it was. (Stripe keeps a pending_update for pending_if_incomplete; Portico
-// simplifies it to leaving the subscription unchanged.)
+// once, for payment_behavior error_if_incomplete: the card error rolls the
+// whole update back, so the subscription stays as it was. For
+// pending_if_incomplete it tells that the update must wait as a
+// pending_update.
 func unpaidUpdateError(tx billing.Tx, in *billing.Invoice) error {
 	if in.Status != billing.InvoiceOpen || in.CollectionMethod != "charge_automatically" || isPreview(tx) {
 		return nil

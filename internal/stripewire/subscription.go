@@ -53,6 +53,18 @@ func (r *Renderer) subscription(s *billing.Subscription, e Expand) (any, error) 
 	if !r.Version.BillingPeriodsOnItems() && len(s.Items) > 0 {
 		out["current_period_start"], out["current_period_end"] = s.Items[0].CurrentPeriodStart, s.Items[0].CurrentPeriodEnd
 	}
+	if pu := s.PendingUpdate; pu != nil {
+		var pending []any
+		for i := range pu.SubscriptionItems {
+			v, err := r.subscriptionItem(s, &pu.SubscriptionItems[i], nil)
+			if err != nil {
+				return nil, err
+			}
+			pending = append(pending, v)
+		}
+		out["pending_update"] = map[string]any{"billing_cycle_anchor": i64(pu.BillingCycleAnchor), "expires_at": pu.ExpiresAt,
+			"subscription_items": pending, "trial_end": i64(pu.TrialEnd), "trial_from_plan": pu.TrialFromPlan}
+	}
 	if s.PauseCollection != nil {
 		out["pause_collection"] = map[string]any{"behavior": s.PauseCollection.Behavior, "resumes_at": i64(s.PauseCollection.ResumesAt)}
 	}
