@@ -116,11 +116,26 @@ type Subscription struct {
 	TrialEndBehavior string `json:"trial_end_behavior,omitempty"`
 	// ScheduledChange, when set, is applied at the end of the period.
 	ScheduledChange *ScheduledChange `json:"scheduled_change,omitempty"`
+	// Collecting lists the subscription's open invoices, other than the
+	// latest, still being collected (payment retries, a send_invoice due
+	// date), each with when the scheduler must next look at it.
+	Collecting []CollectingInvoice `json:"collecting,omitempty"`
+	// OverdueFor is the send_invoice latest invoice whose due date has
+	// passed (and made the subscription past_due), so it is handled once.
+	OverdueFor string `json:"overdue_for,omitempty"`
 	// PendingUpdate, when set, is an update made with
 	// payment_behavior=pending_if_incomplete whose invoice is not paid yet:
 	// applied when it is, dropped when it expires.
 	PendingUpdate       *PendingUpdate `json:"pending_update,omitempty"`
 	TrialWillEndSentFor int64          `json:"trial_will_end_sent_for,omitempty"`
+}
+
+// CollectingInvoice is an open invoice of a subscription, other than its
+// latest, that the scheduler still collects: At is its next automatic
+// payment attempt or, for send_invoice, its due date.
+type CollectingInvoice struct {
+	Invoice string `json:"invoice"`
+	At      int64  `json:"at"`
 }
 
 // PendingUpdate is Stripe's pending_update: the changes an update would

@@ -246,8 +246,11 @@ func (s *Service) afterPayment(tx billing.Tx, in *billing.Invoice, outcome payOu
 		}
 		return s.applyPendingUpdate(tx, sub, now)
 	}
-	if sub.Ended() || sub.LatestInvoice != in.ID {
+	if sub.Ended() {
 		return nil
+	}
+	if sub.LatestInvoice != in.ID {
+		return s.afterOlderPayment(tx, sub, in, outcome, now)
 	}
 	prev := cloneSub(sub)
 	switch {
@@ -256,7 +259,7 @@ func (s *Service) afterPayment(tx billing.Tx, in *billing.Invoice, outcome payOu
 			sub.Status = billing.SubActive
 		}
 	case sub.Status == billing.SubIncomplete:
-	case in.NextPaymentAttempt == nil && in.BillingReason != billing.ReasonSubscriptionCreate && in.AttemptCount > int64(len(RetrySchedule)):
+	case retriesExhausted(in):
 		action, _ := tx.Setting(SettingFailedPaymentAction)
 		if action == "unpaid" {
 			sub.Status = billing.SubUnpaid

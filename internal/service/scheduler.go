@@ -59,6 +59,12 @@ func nextDue(sub *billing.Subscription, latest *billing.Invoice) int64 {
 	if pu := sub.PendingUpdate; pu != nil && pu.Invoice != "" {
 		consider(pu.ExpiresAt)
 	}
+	for _, c := range sub.Collecting {
+		consider(c.At)
+	}
+	if t, ok := overdueDue(sub, latest); ok {
+		consider(t)
+	}
 	if latest != nil {
 		if latest.Status == billing.InvoiceDraft && latest.AutoAdvance && latest.AutomaticallyFinalizesAt != nil {
 			consider(*latest.AutomaticallyFinalizesAt)
@@ -135,6 +141,21 @@ func (s *Service) step(tx billing.Tx, sub *billing.Subscription, t int64) error 
 		if sub.Ended() {
 			return nil
 		}
+	case dueAt(overdueDue(sub, latest)) <= t:
+		sub.OverdueFor = latest.ID
+		if sub.Status == billing.SubActive {
+			sub.Status = billing.SubPastDue
+			changed = true
+		}
+	case dueCollecting(sub, t) >= 0:
+		c, err := s.collectOlder(tx, sub, dueCollecting(sub, t), t)
+		if err != nil {
+			return err
+		}
+		if sub.Ended() {
+			return nil
+		}
+		changed = c
 	case sub.Status == billing.SubIncomplete && t >= sub.Created+incompleteExpiry:
 		sub.Status = billing.SubIncompleteExpired
 		sub.EndedAt = &t
@@ -276,7 +297,9 @@ func (s *Service) renew(tx billing.Tx, sub *billing.Subscription, c *billing.Cus
 		in.AutoAdvance = false
 		in.AutomaticallyFinalizesAt = nil
 	}
-	sub.LatestInvoice = in.ID
+	if err := replaceLatestInvoice(tx, sub, in.ID); err != nil {
+		return nil, err
+	}
 	if err := insertInvoice(tx, in, pe); err != nil {
 		return nil, err
 	}

@@ -35,6 +35,7 @@ func (s *Service) keepPendingUpdate(tx billing.Tx, sub, prev *billing.Subscripti
 	kept := cloneSub(prev)
 	kept.PendingUpdate = pu
 	kept.LatestInvoice = in.ID
+	kept.Collecting = sub.Collecting // the invoice it replaced as latest
 	kept.NextDue = nextDue(kept, in)
 	*sub = *kept
 	return s.saveSub(tx, sub, prev)

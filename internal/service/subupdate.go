@@ -377,7 +377,9 @@ func (s *Service) invoicePending(tx billing.Tx, sub *billing.Subscription, c *bi
 			in.Lines = append(in.Lines, l)
 		}
 	}
-	sub.LatestInvoice = in.ID
+	if err := replaceLatestInvoice(tx, sub, in.ID); err != nil {
+		return nil, err
+	}
 	if err := insertInvoice(tx, in, now); err != nil {
 		return nil, err
 	}
