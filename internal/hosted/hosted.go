@@ -30,8 +30,12 @@ import (
 var templateFS embed.FS
 
 var templates = template.Must(template.New("").Funcs(template.FuncMap{
-	"money": invoicepdf.Money,
-	"date":  invoicepdf.Date,
+	"money":     invoicepdf.Money,
+	"date":      invoicepdf.Date,
+	"t":         invoicepdf.Label,
+	"statusKey": invoicepdf.StatusKey,
+	"moneyIn":   invoicepdf.MoneyIn,
+	"dateIn":    invoicepdf.DateIn,
 }).ParseFS(templateFS, "templates/*.html"))
 
 // Pages serves the hosted pages.
@@ -70,11 +74,15 @@ func secure(h http.HandlerFunc) http.Handler {
 	})
 }
 
+// TestCard is a card the hosted invoice page offers: Outcome is the
+// invoicepdf.Label key of what paying with it does.
+type TestCard struct{ ID, Name, Outcome string }
+
 // TestCards are the cards the hosted invoice page offers.
-var TestCards = []struct{ ID, Label string }{
-	{"pm_card_visa", "Visa 4242 (succeeds)"},
-	{"pm_card_chargeCustomerFail", "Visa 0341 (declined)"},
-	{"pm_card_authenticationRequired", "Visa 3184 (3-D Secure)"},
+var TestCards = []TestCard{
+	{"pm_card_visa", "Visa 4242", "card_ok"},
+	{"pm_card_chargeCustomerFail", "Visa 0341", "card_declined"},
+	{"pm_card_authenticationRequired", "Visa 3184", "card_3ds"},
 }
 
 func (p *Pages) token(kind, id string) string {

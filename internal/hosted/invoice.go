@@ -7,16 +7,34 @@ import (
 	"github.com/porticohq/portico/internal/invoicepdf"
 )
 
+// invoiceView is the hosted invoice page: the invoice as its PDF prints
+// it (Doc, in the customer's language, with the same strings), plus what
+// paying it needs.
 type invoiceView struct {
+	Lang    string
+	Doc     invoicepdf.Document
 	Invoice *billing.Invoice
 	Token   string
-	Cards   any
+	Cards   []TestCard
 	Error   string
-	Paid    bool
+}
+
+// showInvoice renders the page for in, with a payment error when set.
+func (p *Pages) showInvoice(w http.ResponseWriter, r *http.Request, in *billing.Invoice, payErr string) {
+	doc, err := p.svc.InvoiceDocument(r.Context(), in.ID)
+	if err != nil {
+		p.fail(w, err)
+		return
+	}
+	if payErr != "" {
+		w.WriteHeader(http.StatusPaymentRequired)
+	}
+	p.render(w, "invoice.html", invoiceView{Lang: invoicepdf.Lang([]string{doc.Locale}), Doc: doc, Invoice: in,
+		Token: p.token("invoice", in.ID), Cards: TestCards, Error: payErr})
 }
 
 func (p *Pages) invoicePage(w http.ResponseWriter, r *http.Request) {
-	in, _, err := find(r, p.svc.Invoice)
+	in, ctx, err := find(r, p.svc.Invoice)
 	if err != nil || in.Status == billing.InvoiceDraft {
 		if err == nil {
 			err = errNotFound
@@ -24,7 +42,7 @@ func (p *Pages) invoicePage(w http.ResponseWriter, r *http.Request) {
 		p.fail(w, err)
 		return
 	}
-	p.render(w, "invoice.html", invoiceView{Invoice: in, Token: p.token("invoice", in.ID), Cards: TestCards})
+	p.showInvoice(w, r.WithContext(ctx), in, "")
 }
 
 func (p *Pages) payInvoice(w http.ResponseWriter, r *http.Request) {
@@ -51,8 +69,10 @@ func (p *Pages) payInvoice(w http.ResponseWriter, r *http.Request) {
 		if e, ok := billing.AsError(err); ok {
 			// Shown on the page itself: a message in the URL could be
 			// forged by whoever sends the link.
-			w.WriteHeader(http.StatusPaymentRequired)
-			p.render(w, "invoice.html", invoiceView{Invoice: in, Token: p.token("invoice", in.ID), Cards: TestCards, Error: e.Message})
+			if fresh, err := p.svc.Invoice(ctx, in.ID); err == nil {
+				in = fresh // with the failed attempt
+			}
+			p.showInvoice(w, r.WithContext(ctx), in, e.Message)
 			return
 		}
 		p.fail(w, err)

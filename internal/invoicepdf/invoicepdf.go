@@ -52,13 +52,19 @@ type Document struct {
 var labels = map[string]map[string]string{
 	"en": {"invoice": "Invoice", "number": "Invoice number", "date": "Date of issue", "due": "Date due", "billto": "Bill to",
 		"desc": "Description", "qty": "Qty", "amount": "Amount", "subtotal": "Subtotal", "total": "Total", "paid": "Amount paid",
-		"amountdue": "Amount due", "status": "Status", "draft": "Draft", "open": "Open", "void": "Void", "uncollectible": "Uncollectible", "statuspaid": "Paid"},
+		"amountdue": "Amount due", "status": "Status", "draft": "Draft", "open": "Open", "void": "Void", "uncollectible": "Uncollectible", "statuspaid": "Paid",
+		"billedto": "Billed to", "discount": "Discount", "pay": "Pay", "testcard": "Test card", "pdf": "Download PDF",
+		"card_ok": "succeeds", "card_declined": "declined", "card_3ds": "3-D Secure"},
 	"fr": {"invoice": "Facture", "number": "Numéro de facture", "date": "Date d'émission", "due": "Date d'échéance", "billto": "Facturer à",
 		"desc": "Description", "qty": "Qté", "amount": "Montant", "subtotal": "Sous-total", "total": "Total", "paid": "Montant payé",
-		"amountdue": "Montant dû", "status": "Statut", "draft": "Brouillon", "open": "Ouverte", "void": "Annulée", "uncollectible": "Irrécouvrable", "statuspaid": "Payée"},
+		"amountdue": "Montant dû", "status": "Statut", "draft": "Brouillon", "open": "Ouverte", "void": "Annulée", "uncollectible": "Irrécouvrable", "statuspaid": "Payée",
+		"billedto": "Facturé à", "discount": "Remise", "pay": "Payer", "testcard": "Carte de test", "pdf": "Télécharger le PDF",
+		"card_ok": "acceptée", "card_declined": "refusée", "card_3ds": "3-D Secure"},
 	"de": {"invoice": "Rechnung", "number": "Rechnungsnummer", "date": "Rechnungsdatum", "due": "Fälligkeitsdatum", "billto": "Rechnung an",
 		"desc": "Beschreibung", "qty": "Menge", "amount": "Betrag", "subtotal": "Zwischensumme", "total": "Gesamt", "paid": "Bezahlt",
-		"amountdue": "Fälliger Betrag", "status": "Status", "draft": "Entwurf", "open": "Offen", "void": "Storniert", "uncollectible": "Uneinbringlich", "statuspaid": "Bezahlt"},
+		"amountdue": "Fälliger Betrag", "status": "Status", "draft": "Entwurf", "open": "Offen", "void": "Storniert", "uncollectible": "Uneinbringlich", "statuspaid": "Bezahlt",
+		"billedto": "Rechnung an", "discount": "Rabatt", "pay": "Bezahlen", "testcard": "Testkarte", "pdf": "PDF herunterladen",
+		"card_ok": "erfolgreich", "card_declined": "abgelehnt", "card_3ds": "3-D Secure"},
 }
 
 // Lang returns the supported language for a list of preferred locales.
@@ -71,6 +77,28 @@ func Lang(preferred []string) string {
 	}
 	return "en"
 }
+
+// Label returns the text of key in lang (English when lang is not
+// supported), as printed on the PDF: the hosted invoice page shows the same
+// strings. Keys: invoice, number, date, due, billto, billedto, desc, qty,
+// amount, subtotal, discount, total, paid, amountdue, status, the statuses
+// (draft, open, void, uncollectible, statuspaid), pay, testcard, pdf and
+// the test card outcomes (card_ok, card_declined, card_3ds).
+func Label(lang, key string) string { return label(lang, key) }
+
+// StatusKey returns the Label key of an invoice status.
+func StatusKey(status string) string {
+	if status == "paid" {
+		return "statuspaid"
+	}
+	return status
+}
+
+// MoneyIn formats minor units of currency for lang ("10,00 EUR" in fr).
+func MoneyIn(lang string, amount int64, currency string) string { return money(lang, amount, currency) }
+
+// DateIn formats a unix time as a date for lang ("2 janvier 2026" in fr).
+func DateIn(lang string, t int64) string { return date(lang, t) }
 
 func label(lang, key string) string {
 	if m, ok := labels[lang]; ok {
@@ -159,11 +187,7 @@ func Render(doc Document) ([]byte, error) {
 	if doc.DueDate > 0 {
 		row(L("due"), date(lang, doc.DueDate))
 	}
-	status := doc.Status
-	if status == "paid" {
-		status = "statuspaid"
-	}
-	row(L("status"), L(status))
+	row(L("status"), L(StatusKey(doc.Status)))
 	pdf.Ln(4)
 	y := pdf.GetY()
 	party := func(x float64, title string, p Party) {

@@ -91,3 +91,18 @@ func TestRenderParses(t *testing.T) {
 		}
 	}
 }
+
+// Every language has every key English has: the PDF and the hosted invoice
+// page show them all.
+func TestEveryLanguageHasEveryLabel(t *testing.T) {
+	for lang, m := range labels {
+		for key := range labels["en"] {
+			if m[key] == "" {
+				t.Errorf("%s has no label %q", lang, key)
+			}
+		}
+		if len(m) != len(labels["en"]) {
+			t.Errorf("%s has %d labels, en %d", lang, len(m), len(labels["en"]))
+		}
+	}
+}

@@ -59,7 +59,7 @@ func (s *Service) InvoiceDocument(ctx context.Context, id string) (invoicepdf.Do
 		}
 		for _, l := range in.Lines {
 			doc.Lines = append(doc.Lines, invoicepdf.Line{Description: l.Description, Quantity: l.Quantity, Amount: l.Amount,
-				Period: formatDate(l.PeriodStart) + " – " + formatDate(l.PeriodEnd)})
+				Period: invoicepdf.DateIn(doc.Locale, l.PeriodStart) + " – " + invoicepdf.DateIn(doc.Locale, l.PeriodEnd)})
 		}
 		for _, d := range in.TotalDiscountAmounts {
 			label := d.Discount
