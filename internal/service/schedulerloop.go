@@ -19,41 +19,55 @@ const (
 	clockBatchTime  = 50 * time.Millisecond
 )
 
-// runDueBatch does part of what is due on clock by `to`, earliest first,
-// in tx: the drafts of no subscription to finalize, then one step of each
-// subscription due, in the order of their due times, again until nothing
-// is due or the part's budget is spent. It reports whether more remains.
-// Each subscription is re-read and its step checked against its due time
-// here, so a part that another run already did is not done again.
+// runDueBatch does part of what is due on clock by `to`, in tx, in the
+// order it falls due: the drafts of no subscription to finalize up to the
+// earliest subscription due, then one step of each subscription due, in
+// the order of their due times, again until nothing is due or the part's
+// budget is spent. It reports whether more remains. Each invoice and
+// subscription is re-read and checked against its due time here, so a part
+// that another run already did is not done again.
 func (s *Service) runDueBatch(tx billing.Tx, clock string, to int64) (more bool, err error) {
 	start := time.Now()
 	budget := clockBatchSteps
 	spent := func() bool { return budget <= 0 || time.Since(start) >= clockBatchTime }
-	drafts, err := tx.DueDrafts(clock, to)
-	if err != nil {
-		return false, err
-	}
-	for _, id := range drafts {
-		if spent() {
-			return true, nil
-		}
-		if err := s.finalizeDueDraft(tx, id); err != nil {
-			return false, err
-		}
-		budget--
-	}
 	for !spent() {
 		ids, err := tx.DueSubscriptions(clock, to, budget)
 		if err != nil {
 			return false, err
 		}
+		horizon := to
+		if len(ids) > 0 {
+			first, err := tx.Subscription(ids[0])
+			if err != nil {
+				return false, err
+			}
+			horizon = first.NextDue // due by `to`, as DueSubscriptions returned it
+		}
+		drafts, err := tx.DueDrafts(clock, horizon)
+		if err != nil {
+			return false, err
+		}
+		for _, id := range drafts {
+			if spent() {
+				return true, nil
+			}
+			if err := s.finalizeDueDraft(tx, id); err != nil {
+				return false, err
+			}
+			budget--
+		}
 		if len(ids) == 0 {
-			return false, nil
+			if len(drafts) == 0 {
+				return false, nil
+			}
+			continue
 		}
 		for _, id := range ids {
 			if spent() {
 				return true, nil
 			}
+			// Read now, not with the others: a step may change what the
+			// next one reads.
 			sub, err := tx.Subscription(id)
 			if err != nil {
 				return false, err
