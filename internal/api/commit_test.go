@@ -1,0 +1,62 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/porticohq/portico/internal/billing"
+	"github.com/porticohq/portico/internal/service"
+	"github.com/porticohq/portico/internal/sqlstore"
+)
+
+// A Run failing with a *billing.CommittedError commits what it wrote and
+// answers with the error it carries; any other error rolls back.
+func TestCommittedErrorCommitsThenAnswers(t *testing.T) {
+	ctx := billing.WithLivemode(context.Background(), false)
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	store, err := sqlstore.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "api.db"), sqlstore.Options{Logger: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	if err := store.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	svc := service.New(service.Config{Store: store, Logger: log})
+	a := New(Config{Service: svc, Logger: log})
+	declined := billing.CardDeclined("card_declined", "generic_decline", "Your card was declined.")
+	for _, c := range []struct {
+		name   string
+		fail   error
+		status int
+		kept   bool
+	}{
+		{"committed", billing.CommitThen(declined), http.StatusPaymentRequired, true},
+		{"rolled back", declined, http.StatusPaymentRequired, false},
+		{"internal", errors.New("boom"), http.StatusInternalServerError, false},
+	} {
+		var id string
+		run := func(ctx context.Context) (any, error) {
+			cu, err := svc.CreateCustomer(ctx, service.CustomerParams{Email: service.Set("kept@example.com")})
+			if err != nil {
+				return nil, err
+			}
+			id = cu.ID
+			return nil, c.fail
+		}
+		res := a.execute(ctx, true, nil, run, nil, nil)
+		if res.status != c.status || (c.status == http.StatusPaymentRequired && !strings.Contains(string(res.body), `"card_declined"`)) {
+			t.Fatalf("%s: %d %s", c.name, res.status, res.body)
+		}
+		_, err := svc.Customer(ctx, id)
+		if kept := err == nil; kept != c.kept {
+			t.Fatalf("%s: customer kept = %v (%v), want %v", c.name, kept, err, c.kept)
+		}
+	}
+}
