@@ -627,6 +627,41 @@ func TestUpdatePendingIfIncompleteAppliedWhenPaid(t *testing.T) {
 	wantTotals(t, e.totals(s.ID), 1000, 1000, 3000)
 }
 
+// Adding an item with pending_if_incomplete whose invoice fails answers
+// with the new item, kept in the pending update.
+func TestSubscriptionItemPendingIfIncomplete(t *testing.T) {
+	e := start(t)
+	f := e.billingSetup(date(2026, 4, 1), "pm_card_visa")
+	s := e.subscribe(f.cus.ID, f.basic.ID)
+	bad, err := e.sc.V1PaymentMethods.Attach(e.ctx, "pm_card_chargeCustomerFail", &stripe.PaymentMethodAttachParams{Customer: stripe.String(f.cus.ID)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.sc.V1Subscriptions.Update(e.ctx, s.ID, &stripe.SubscriptionUpdateParams{DefaultPaymentMethod: stripe.String(bad.ID)})
+	e.advance(f.clock.ID, date(2026, 4, 16))
+	it, err := e.sc.V1SubscriptionItems.Create(e.ctx, &stripe.SubscriptionItemCreateParams{Subscription: stripe.String(s.ID), Price: stripe.String(f.pro.ID),
+		PaymentBehavior: stripe.String("pending_if_incomplete"), ProrationBehavior: stripe.String("always_invoice")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if it.Price.ID != f.pro.ID {
+		t.Fatalf("created item has price %s", it.Price.ID)
+	}
+	if s = e.sub(s.ID); len(s.Items.Data) != 1 || s.PendingUpdate == nil || len(s.PendingUpdate.SubscriptionItems) != 2 ||
+		s.PendingUpdate.SubscriptionItems[1].ID != it.ID {
+		t.Fatalf("subscription after a pending item: %d items, pending %+v", len(s.Items.Data), s.PendingUpdate)
+	}
+	if _, err := e.sc.V1Invoices.Pay(e.ctx, s.LatestInvoice.ID, &stripe.InvoicePayParams{PaymentMethod: stripe.String("pm_card_visa")}); err != nil {
+		t.Fatal(err)
+	}
+	if s = e.sub(s.ID); len(s.Items.Data) != 2 || s.PendingUpdate != nil {
+		t.Fatalf("after paying: %d items, pending %+v", len(s.Items.Data), s.PendingUpdate)
+	}
+	if _, err := e.sc.V1SubscriptionItems.Retrieve(e.ctx, it.ID, nil); err != nil {
+		t.Fatalf("the applied item: %v", err)
+	}
+}
+
 // An unpaid pending update expires after 23 hours: the subscription keeps
 // its old items and the update's invoice is voided.
 func TestUpdatePendingIfIncompleteExpires(t *testing.T) {

@@ -62,10 +62,16 @@ func (s *Service) changeItem(ctx context.Context, subID string, ch ItemChange) (
 			return err
 		}
 		out.Sub = sub
-		if ch.Item.ID != "" {
-			out.Item, _ = sub.Item(ch.Item.ID)
-		} else {
-			out.Item = &sub.Items[len(sub.Items)-1]
+		// An update left pending answers with the item as it will be.
+		items := sub.Items
+		if pu := sub.PendingUpdate; pu != nil && ch.PaymentBehavior == "pending_if_incomplete" && len(pu.SubscriptionItems) > 0 {
+			items = pu.SubscriptionItems
+		}
+		out.Item = &items[len(items)-1]
+		for i := range items {
+			if ch.Item.ID != "" && items[i].ID == ch.Item.ID {
+				out.Item = &items[i]
+			}
 		}
 		return nil
 	})
