@@ -29,6 +29,9 @@ func (h *Handler) csrfToken(w http.ResponseWriter, r *http.Request, purpose stri
 	} else {
 		v = billing.RandomString(32)
 		http.SetCookie(w, &http.Cookie{Name: csrfCookie, Value: v, Path: "/p/", HttpOnly: true, Secure: h.secure, SameSite: http.SameSiteLaxMode})
+		// Later tokens of this response (a page has several forms) must
+		// sign the same value.
+		r.AddCookie(&http.Cookie{Name: csrfCookie, Value: v})
 	}
 	return h.sign(r, v, purpose)
 }
@@ -46,7 +49,9 @@ func (h *Handler) sign(r *http.Request, value, purpose string) string {
 // checkCSRF verifies a form post: the token must match the CSRF cookie,
 // and a cross-origin Origin header is refused outright.
 func (h *Handler) checkCSRF(r *http.Request, purpose string) bool {
-	if o := r.Header.Get("Origin"); o != "" && h.publicURL != "" {
+	// Browsers send Origin: null for posts from pages with Referrer-Policy
+	// no-referrer (as every portal page has); then the token alone decides.
+	if o := r.Header.Get("Origin"); o != "" && o != "null" && h.publicURL != "" {
 		pu, err1 := url.Parse(h.publicURL)
 		ou, err2 := url.Parse(o)
 		if err1 != nil || err2 != nil || pu.Scheme != ou.Scheme || pu.Host != ou.Host {

@@ -14,11 +14,6 @@ var pages = template.Must(template.New("layout").Parse(`{{define "head"}}<!docty
 <style>body{font:16px/1.5 system-ui,sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem;color:#222}input,button{font:inherit;padding:.4rem .6rem}input[type=email]{width:100%;box-sizing:border-box}</style>
 </head><body>{{end}}
 {{define "message"}}{{template "head" .Title}}<h1>{{.Title}}</h1><p>{{.Text}}</p></body></html>{{end}}
-{{define "home"}}{{template "head" "Billing portal"}}<h1>Billing portal</h1>
-<p>Signed in as <strong>{{.Name}}</strong>{{if and .Email (ne .Email .Name)}} ({{.Email}}){{end}}.</p>
-{{if .ReturnURL}}<p><a href="{{.ReturnURL}}" rel="noreferrer">Return to the site you came from</a></p>{{end}}
-<form method="post" action="/p/logout"><input type="hidden" name="csrf" value="{{.CSRF}}"><button>Sign out</button></form>
-</body></html>{{end}}
 {{define "login"}}{{template "head" "Sign in to your billing portal"}}<h1>Sign in</h1>
 {{if .Headline}}<p>{{.Headline}}</p>{{end}}
 <p>Enter the email address you use for billing, and we will email you a link to your billing portal.</p>
@@ -34,10 +29,6 @@ var pages = template.Must(template.New("layout").Parse(`{{define "head"}}<!docty
 <p><button>Email me a new link</button></p></form></body></html>{{end}}`))
 
 type messageView struct{ Title, Text string }
-
-type homeView struct {
-	Name, Email, ReturnURL, CSRF string
-}
 
 type loginView struct{ Headline, CSRF string }
 

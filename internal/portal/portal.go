@@ -1,8 +1,8 @@
 // Package portal serves the customer-facing pages behind portal URLs: the
 // session link (/p/session/<token>), which it exchanges for a signed-in
-// visit held in a cookie, the portal itself (for now a plain page naming
-// the customer; the hosted portal builds on it) and a configuration's login
-// page (/p/login/<id>), which emails a one-time link.
+// visit held in a cookie, the hosted portal itself (the homepage at /p/ and
+// its actions, each a plain form post that returns to the homepage) and a
+// configuration's login page (/p/login/<id>), which emails a one-time link.
 package portal
 
 import (
@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/porticohq/portico/internal/mail"
+	"github.com/porticohq/portico/internal/render"
 	"github.com/porticohq/portico/internal/service"
 )
 
@@ -87,6 +88,7 @@ type Handler struct {
 	publicURL string
 	secure    bool
 	set       Settings
+	tpl       *render.Engine
 
 	keyOnce sync.Once
 	key     []byte
@@ -102,8 +104,12 @@ func New(cfg Config) *Handler {
 		cfg.Settings = DefaultSettings()
 	}
 	pub := strings.TrimRight(cfg.PublicURL, "/")
+	tpl, err := render.New()
+	if err != nil {
+		panic(err) // the embedded templates do not parse: a broken build
+	}
 	return &Handler{svc: cfg.Service, mailer: cfg.Mailer, log: cfg.Logger, publicURL: pub,
-		secure: strings.HasPrefix(pub, "https://"), set: cfg.Settings}
+		secure: strings.HasPrefix(pub, "https://"), set: cfg.Settings, tpl: tpl}
 }
 
 // Mount registers the pages on mux.
@@ -111,6 +117,14 @@ func (h *Handler) Mount(mux *http.ServeMux) {
 	mux.HandleFunc("GET /p/session/{token}", h.openSession)
 	mux.HandleFunc("POST /p/session/{token}", h.sessionPost)
 	mux.HandleFunc("GET /p/{$}", h.home)
+	mux.HandleFunc("GET "+render.StaticPrefix+"{file}", h.tpl.ServeAsset)
+	mux.HandleFunc("POST /p/payment-methods", h.addCard)
+	mux.HandleFunc("POST /p/payment-methods/{id}/default", h.makeDefault)
+	mux.HandleFunc("POST /p/payment-methods/{id}/remove", h.removeCard)
+	mux.HandleFunc("POST /p/billing", h.updateBilling)
+	mux.HandleFunc("GET /p/subscriptions/{id}/cancel", h.cancelPage)
+	mux.HandleFunc("POST /p/subscriptions/{id}/cancel", h.cancel)
+	mux.HandleFunc("POST /p/subscriptions/{id}/renew", h.renew)
 	mux.HandleFunc("POST /p/logout", h.logout)
 	mux.HandleFunc("GET /p/login/{id}", h.loginForm)
 	mux.HandleFunc("POST /p/login/{id}", h.loginSubmit)
@@ -152,10 +166,14 @@ func (h *Handler) openSession(w http.ResponseWriter, r *http.Request) {
 // the page saying why not.
 func (h *Handler) exchange(w http.ResponseWriter, r *http.Request, token string) {
 	ctx := r.Context()
+	ps, _ := h.svc.PortalLinkSession(ctx, token)
 	_, visitToken, err := h.svc.OpenPortalLink(ctx, token)
 	switch {
 	case err == nil:
 		h.setVisitCookie(w, visitToken)
+		if ps != nil {
+			h.setLocaleCookie(w, ps.Locale)
+		}
 		http.Redirect(w, r, "/p/", http.StatusSeeOther)
 	case errors.Is(err, service.ErrPortalLinkInvalid):
 		h.message(w, http.StatusNotFound, "This link is not valid", "Ask for a new link to your billing portal.")
@@ -168,39 +186,6 @@ func (h *Handler) exchange(w http.ResponseWriter, r *http.Request, token string)
 	default:
 		h.fail(w, r, err)
 	}
-}
-
-// home is the portal for a signed-in visit.
-func (h *Handler) home(w http.ResponseWriter, r *http.Request) {
-	c, err := r.Cookie(visitCookie)
-	if err != nil {
-		h.message(w, http.StatusUnauthorized, "You are signed out", "Open the billing portal again from the site you came from.")
-		return
-	}
-	ctx, ok := service.PortalTokenContext(r.Context(), c.Value)
-	if !ok {
-		h.clearVisitCookie(w)
-		h.message(w, http.StatusUnauthorized, "You are signed out", "Open the billing portal again from the site you came from.")
-		return
-	}
-	v, cu, err := h.svc.PortalVisit(ctx, c.Value, h.set.IdleTimeout)
-	if errors.Is(err, service.ErrPortalVisitEnded) {
-		h.clearVisitCookie(w)
-		h.message(w, http.StatusUnauthorized, "Your session has ended", "You were away for a while. Open the billing portal again from the site you came from.")
-		return
-	}
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	name := cu.Name
-	if name == "" {
-		name = cu.Email
-	}
-	if name == "" {
-		name = cu.ID
-	}
-	h.page(w, http.StatusOK, "home", homeView{Name: name, Email: cu.Email, ReturnURL: v.ReturnURL, CSRF: h.csrfToken(w, r, "logout")})
 }
 
 // logout ends the visit.

@@ -1,0 +1,65 @@
+package portal
+
+import (
+	"bytes"
+	"net/http"
+
+	"github.com/porticohq/portico/internal/locale"
+)
+
+// csrfPortal is the purpose of the tokens on the portal's action forms.
+const csrfPortal = "portal"
+
+// home is the portal homepage: every section the visit's configuration
+// enables.
+func (h *Handler) home(w http.ResponseWriter, r *http.Request) {
+	vis, ok := h.signedIn(w, r)
+	if !ok {
+		return
+	}
+	d, err := h.svc.PortalHome(vis.ctx, vis.v)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	v := h.homeViewOf(d, vis.v.ReturnURL)
+	v.CSRF = h.csrfToken(w, r, csrfPortal)
+	v.LogoutCSRF = h.csrfToken(w, r, "logout")
+	q := r.URL.Query()
+	if k := q.Get("notice"); notices[k] {
+		v.Notice = "notice." + k
+	}
+	if k := q.Get("error"); errs[k] {
+		v.Error = "err." + k
+		v.AddCardOpen = k == "card_invalid" || k == "card_declined"
+		v.BillingOpen = k == "invalid"
+	}
+	h.view(w, r, http.StatusOK, "home", vis.loc, v)
+}
+
+// securityHeaders are the portal pages' headers: no inline scripts or
+// styles, nothing from other origins, forms posting only here, no framing,
+// no caching of pages that show billing details, no referrers.
+func securityHeaders(hd http.Header) {
+	hd.Set("Content-Type", "text/html; charset=utf-8")
+	hd.Set("Cache-Control", "no-store")
+	hd.Set("Referrer-Policy", "no-referrer")
+	hd.Set("X-Content-Type-Options", "nosniff")
+	hd.Set("X-Frame-Options", "DENY")
+	hd.Set("Cross-Origin-Opener-Policy", "same-origin")
+	hd.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")
+	hd.Set("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' https: data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+}
+
+// view renders a page of the render engine in loc's language.
+func (h *Handler) view(w http.ResponseWriter, r *http.Request, status int, name string, loc *locale.Locale, data any) {
+	var buf bytes.Buffer
+	if err := h.tpl.Render(&buf, name, loc, data); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	securityHeaders(w.Header())
+	w.Header().Set("Content-Language", loc.Lang())
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}

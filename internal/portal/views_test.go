@@ -1,0 +1,100 @@
+package portal
+
+import (
+	"bytes"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/porticohq/portico/internal/billing"
+	"github.com/porticohq/portico/internal/locale"
+	"github.com/porticohq/portico/internal/render"
+	"github.com/porticohq/portico/internal/service"
+)
+
+func ptr[T any](v T) *T { return &v }
+
+func TestSubscriptionStatus(t *testing.T) {
+	var f billing.PortalFeatures
+	f.SubscriptionCancel.Enabled = true
+	pr := &billing.Price{ID: "price_1", Product: "prod_1", Currency: "usd", UnitAmount: ptr[int64](2900), Recurring: &billing.Recurring{Interval: "month", IntervalCount: 1}}
+	base := func(mod func(*billing.Subscription)) service.PortalSubscription {
+		s := &billing.Subscription{ID: "sub_1", Status: billing.SubActive, Currency: "usd",
+			Items: []billing.SubscriptionItem{{Price: "price_1", Quantity: 2, CurrentPeriodEnd: 2000}}}
+		mod(s)
+		return service.PortalSubscription{Subscription: s, Prices: map[string]*billing.Price{"price_1": pr},
+			Products: map[string]*billing.Product{"prod_1": {ID: "prod_1", Name: "Pro"}},
+			Coupons:  []*billing.Coupon{{ID: "c", Name: "Half", PercentOff: ptr(50.0)}}}
+	}
+	for _, c := range []struct {
+		name             string
+		mod              func(*billing.Subscription)
+		status           string
+		cancel, renew    bool
+		endsAt, resumeAt int64
+	}{
+		{"active", func(*billing.Subscription) {}, "active", true, false, 0, 0},
+		{"trialing", func(s *billing.Subscription) { s.Status = billing.SubTrialing; s.TrialEnd = ptr[int64](1500) }, "trialing", true, false, 0, 0},
+		{"canceling", func(s *billing.Subscription) { s.CancelAtPeriodEnd = true }, "canceling", false, true, 2000, 0},
+		{"cancel_at", func(s *billing.Subscription) { s.CancelAt = ptr[int64](1800) }, "canceling", false, true, 1800, 0},
+		{"past_due", func(s *billing.Subscription) { s.Status = billing.SubPastDue }, "past_due", true, false, 0, 0},
+		{"paused", func(s *billing.Subscription) {
+			s.PauseCollection = &billing.PauseCollection{Behavior: "void", ResumesAt: ptr[int64](3000)}
+		}, "paused", true, false, 0, 3000},
+		{"incomplete", func(s *billing.Subscription) { s.Status = billing.SubIncomplete }, "incomplete", false, false, 0, 0},
+	} {
+		v := subscriptionView(base(c.mod), &f, 1000)
+		if v.Status != c.status || v.CanCancel != c.cancel || v.CanRenew != c.renew || v.EndsAt != c.endsAt || v.ResumesAt != c.resumeAt {
+			t.Errorf("%s: %+v", c.name, v)
+		}
+		if v.Name != "Pro" || v.NextAmount != 2900 || v.PeriodEnd != 2000 {
+			t.Errorf("%s: name %q next %d period end %d", c.name, v.Name, v.NextAmount, v.PeriodEnd)
+		}
+	}
+}
+
+// TestHomepageRendersInEveryLocale renders a full homepage in every
+// catalog's language and looks for keys that did not resolve and for
+// merchant text that was not escaped.
+func TestHomepageRendersInEveryLocale(t *testing.T) {
+	e, err := render.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := homeView{page: page{TitleKey: "portal.title", CSRF: "tok", LogoutCSRF: "tok2", Notice: "notice.card_added", Error: "err.card_declined",
+		Business: business{Name: "Acme <b>", Headline: `<script>alert(1)</script>`, ReturnURL: "https://example.com/a?b=1&c=2", PrivacyURL: "https://example.com/p", TermsURL: "https://example.com/t"}},
+		CustomerLabel: "Jenny", ShowSubscriptions: true, ShowPaymentMethods: true, ShowBilling: true, ShowInvoices: true,
+		Overrides: []string{"Pro"}, AddCardOpen: true, BillingOpen: true,
+		Billing: billingView{Name: "Jenny", Editable: true, EditName: true, EditEmail: true, EditPhone: true, EditAddress: true, AddressLines: []string{"1 Main St"}, TaxIDs: []string{"DE123456789"}},
+		PaymentMethods: []cardView{{ID: "pm_1", Brand: "Visa", BrandShort: "VISA", Last4: "4242", ExpMonth: "01", ExpYear: 2020, Expired: true},
+			{ID: "pm_2", Brand: "Visa", Last4: "1111", ExpMonth: "12", ExpYear: 2040, Default: true}},
+		Invoices: []invoiceView{{ID: "in_1", Number: "A-1", Status: "open", Amount: 1500, Currency: "eur", Created: 1760000000}, {ID: "in_2", Number: "A-2", Status: "paid", Amount: 1500, Currency: "jpy"}},
+	}
+	for _, st := range []string{"trialing", "active", "past_due", "canceling", "paused", "incomplete", "unpaid"} {
+		v.Subscriptions = append(v.Subscriptions, subView{ID: "sub_" + st, Name: "Pro", Status: st, Currency: "usd", TrialEnd: 1760000000, PeriodEnd: 1760000000, EndsAt: 1760000000,
+			Prices: []priceView{{Amount: 2900, Currency: "usd", Interval: "year", IntervalCount: 2, Quantity: 3}}, Discounts: []discountView{{Name: "Half", Percent: "50"}, {Name: "Five", AmountOff: 500, Currency: "usd"}},
+			CanCancel: st != "canceling", CanRenew: st == "canceling"})
+	}
+	unresolved := regexp.MustCompile(`\b(portal|subs|pm|billing|addr|inv|notice|err|price|reason)\.[a-z_.]+\b`)
+	for _, code := range locale.Codes() {
+		var buf bytes.Buffer
+		if err := e.Render(&buf, "home", locale.Get(code), v); err != nil {
+			t.Fatalf("%s: %v", code, err)
+		}
+		out := buf.String()
+		if m := unresolved.FindString(out); m != "" {
+			t.Errorf("%s: unresolved key %q", code, m)
+		}
+		if strings.Contains(out, "<script>alert") || strings.Contains(out, "Acme <b>") {
+			t.Errorf("%s: merchant text not escaped", code)
+		}
+		cv := cancelView{page: v.page, Sub: v.Subscriptions[1], Reasons: billing.PortalCancelReasons}
+		buf.Reset()
+		if err := e.Render(&buf, "cancel", locale.Get(code), cv); err != nil {
+			t.Fatalf("%s cancel: %v", code, err)
+		}
+		if m := unresolved.FindString(buf.String()); m != "" {
+			t.Errorf("%s: cancel page: unresolved key %q", code, m)
+		}
+	}
+}

@@ -1,0 +1,94 @@
+package portal
+
+import (
+	"context"
+	"errors"
+	"net/http"
+
+	"github.com/porticohq/portico/internal/billing"
+	"github.com/porticohq/portico/internal/locale"
+	"github.com/porticohq/portico/internal/service"
+)
+
+// localeCookie keeps the session's locale for the visit ("auto" or empty:
+// the browser's Accept-Language decides at every request).
+//
+// It is set when the session link is opened, because a visit does not
+// reach its session afterwards: the store looks sessions up by token only.
+// Once the store can load a session by id, the visit should read the locale
+// (and the flow) from its session, and this cookie can go.
+const localeCookie = "portico_locale"
+
+// visit is a signed-in request: its context (selecting the visit's data
+// set), the visit, its customer and the language to answer in.
+type visit struct {
+	ctx context.Context
+	v   *billing.PortalVisit
+	cu  *billing.Customer
+	loc *locale.Locale
+}
+
+// requestLocale is the language of r: the session's locale from the
+// cookie, else Accept-Language.
+func requestLocale(r *http.Request) *locale.Locale {
+	sess := ""
+	if c, err := r.Cookie(localeCookie); err == nil {
+		sess = c.Value
+	}
+	return locale.Match(sess, r.Header.Get("Accept-Language"))
+}
+
+func (h *Handler) setLocaleCookie(w http.ResponseWriter, code string) {
+	if code == "" {
+		code = "auto"
+	}
+	http.SetCookie(w, &http.Cookie{Name: localeCookie, Value: code, Path: "/p/", HttpOnly: true, Secure: h.secure, SameSite: http.SameSiteLaxMode})
+}
+
+// signedIn returns the visit r belongs to, or answers with the page saying
+// the customer is signed out and returns false.
+func (h *Handler) signedIn(w http.ResponseWriter, r *http.Request) (*visit, bool) {
+	c, err := r.Cookie(visitCookie)
+	if err != nil {
+		h.message(w, http.StatusUnauthorized, "You are signed out", "Open the billing portal again from the site you came from.")
+		return nil, false
+	}
+	ctx, ok := service.PortalTokenContext(r.Context(), c.Value)
+	if !ok {
+		h.clearVisitCookie(w)
+		h.message(w, http.StatusUnauthorized, "You are signed out", "Open the billing portal again from the site you came from.")
+		return nil, false
+	}
+	v, cu, err := h.svc.PortalVisit(ctx, c.Value, h.set.IdleTimeout)
+	if errors.Is(err, service.ErrPortalVisitEnded) {
+		h.clearVisitCookie(w)
+		h.message(w, http.StatusUnauthorized, "Your session has ended", "You were away for a while. Open the billing portal again from the site you came from.")
+		return nil, false
+	}
+	if err != nil {
+		h.fail(w, r, err)
+		return nil, false
+	}
+	return &visit{ctx: ctx, v: v, cu: cu, loc: requestLocale(r)}, true
+}
+
+// backHome sends the browser to the homepage after an action, with the
+// notice (or error) to show there. Only message keys travel in the URL,
+// so nothing the customer typed ends up in history or logs.
+func backHome(w http.ResponseWriter, r *http.Request, param, key, anchor string) {
+	u := "/p/"
+	if key != "" {
+		u += "?" + param + "=" + key
+	}
+	if anchor != "" {
+		u += "#" + anchor
+	}
+	http.Redirect(w, r, u, http.StatusSeeOther)
+}
+
+// notices and errs are the message keys a homepage URL may carry.
+var (
+	notices = map[string]bool{"default_changed": true, "card_added": true, "card_removed": true, "canceled": true,
+		"cancel_scheduled": true, "renewed": true, "billing_saved": true}
+	errs = map[string]bool{"form_expired": true, "card_invalid": true, "card_declined": true, "not_found": true, "invalid": true, "generic": true}
+)
