@@ -190,7 +190,7 @@ type SubscriptionStore interface {
 	// SubscriptionOfItem returns the id of the subscription an item
 	// belongs (or belonged) to.
 	SubscriptionOfItem(item string) (string, error)
-	// SubscriptionsOnClock returns the ids of the live subscriptions on a
-	// test clock.
-	SubscriptionsOnClock(clock string) ([]string, error)
+	// PricesOnClock returns the distinct prices of the items of the live
+	// subscriptions on a test clock.
+	PricesOnClock(clock string) ([]string, error)
 }

@@ -210,19 +210,18 @@ func init() {
 		return s.runDueBatch(tx, clock.ID, to)
 	})
 	ClockAdvanceChecks = append(ClockAdvanceChecks, func(tx billing.Tx, clock *billing.TestClock, to int64) error {
-		ids, err := tx.SubscriptionsOnClock(clock.ID)
+		prices, err := tx.PricesOnClock(clock.ID)
 		if err != nil {
 			return err
 		}
 		limit := int64(0)
-		for _, id := range ids {
-			sub, err := tx.Subscription(id)
+		for _, id := range prices {
+			p, err := tx.Price(id)
 			if err != nil {
 				return err
 			}
-			p, err := tx.Price(sub.Items[0].Price)
-			if err != nil {
-				return err
+			if p.Recurring == nil {
+				continue
 			}
 			l := billing.AddInterval(clock.FrozenTime, p.Recurring.Interval, p.Recurring.IntervalCount, 2)
 			if limit == 0 || l < limit {

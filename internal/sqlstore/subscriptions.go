@@ -2,7 +2,9 @@ package sqlstore
 
 import (
 	"database/sql"
+	"encoding/json"
 	"errors"
+	"fmt"
 
 	"github.com/porticohq/portico/internal/billing"
 )
@@ -89,10 +91,42 @@ func (t *tx) DueSubscriptions(clock string, at int64, limit int) ([]string, erro
 		boolInt(t.livemode), clock, at, limit)
 }
 
-// SubscriptionsOnClock returns the ids of the live subscriptions on clock.
-func (t *tx) SubscriptionsOnClock(clock string) ([]string, error) {
-	return t.ids("SELECT id FROM subscriptions WHERE livemode = ? AND test_clock = ? AND deleted = 0 AND status NOT IN (?, ?)",
+// PricesOnClock returns the distinct prices of the items of the live
+// subscriptions on clock. It decodes only the items' prices, so a clock
+// with many subscriptions is read quickly (an advance request checks it in
+// its write transaction).
+func (t *tx) PricesOnClock(clock string) ([]string, error) {
+	type itemPrices struct {
+		Items []struct {
+			Price string `json:"price"`
+		} `json:"items"`
+	}
+	// One pass in no particular order: the set of prices is all it needs.
+	rows, err := t.q.QueryContext(t.ctx, "SELECT data FROM subscriptions WHERE livemode = ? AND test_clock = ? AND deleted = 0 AND status NOT IN (?, ?)",
 		boolInt(t.livemode), clock, billing.SubCanceled, billing.SubIncompleteExpired)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	seen := map[string]bool{}
+	var out []string
+	for rows.Next() {
+		var data []byte
+		if err := rows.Scan(&data); err != nil {
+			return nil, err
+		}
+		var s itemPrices
+		if err := json.Unmarshal(data, &s); err != nil {
+			return nil, fmt.Errorf("sqlstore: decode subscription: %w", err)
+		}
+		for _, it := range s.Items {
+			if !seen[it.Price] {
+				seen[it.Price] = true
+				out = append(out, it.Price)
+			}
+		}
+	}
+	return out, rows.Err()
 }
 
 func (t *tx) ids(query string, args ...any) ([]string, error) {
