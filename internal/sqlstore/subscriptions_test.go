@@ -70,3 +70,39 @@ func TestDueSubscriptionsAndItemIndex(t *testing.T) {
 		return nil
 	})
 }
+
+// PricesOnClock lists each price of the live subscriptions on a clock once:
+// not those of ended subscriptions, nor of other clocks.
+func TestPricesOnClock(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	sub := func(id, clock, status string, prices ...string) *billing.Subscription {
+		s := &billing.Subscription{ID: id, Customer: "cus_1", Status: status, TestClock: clock}
+		for i, p := range prices {
+			s.Items = append(s.Items, billing.SubscriptionItem{ID: "si_" + id + string(rune('0'+i)), Price: p, Quantity: 1})
+		}
+		return s
+	}
+	err := db.Update(ctx, func(tx billing.Tx) error {
+		for _, s := range []*billing.Subscription{
+			sub("a", "clock_1", billing.SubActive, "price_m", "price_w"), sub("b", "clock_1", billing.SubPastDue, "price_m"),
+			sub("c", "clock_1", billing.SubCanceled, "price_d"), sub("d", "clock_2", billing.SubActive, "price_y"),
+		} {
+			if err := tx.InsertSubscription(s); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.View(ctx, func(tx billing.Tx) error {
+		prices, err := tx.PricesOnClock("clock_1")
+		slices.Sort(prices)
+		if err != nil || !slices.Equal(prices, []string{"price_m", "price_w"}) {
+			t.Errorf("prices on clock_1: %v %v", prices, err)
+		}
+		return nil
+	})
+}
