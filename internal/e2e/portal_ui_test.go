@@ -290,7 +290,7 @@ func TestPortalUIRefusesOtherCustomersObjects(t *testing.T) {
 	u.open(nil)
 	// A real form of this page, pointed at the other customer's objects.
 	for _, action := range []string{"/p/payment-methods/" + theirs + "/default", "/p/payment-methods/" + theirs + "/remove",
-		"/p/subscriptions/" + sub.ID + "/cancel", "/p/subscriptions/" + sub.ID + "/renew"} {
+		"/p/subscriptions/" + sub.ID + "/cancel", "/p/subscriptions/" + sub.ID + "/renew", "/p/subscriptions/" + sub.ID + "/update"} {
 		u.open(nil)
 		sel := `#pm-` + mc + ` form[action$="/default"]`
 		get(u, chromedp.Evaluate[bool](`(f => (f.setAttribute('action', '`+action+`'), f.id = 'target', true))(document.querySelector('`+sel+`'))`))
@@ -299,9 +299,11 @@ func TestPortalUIRefusesOtherCustomersObjects(t *testing.T) {
 			t.Errorf("%s: %s", action, body)
 		}
 	}
-	u.run(chromedp.Navigate(uiPublic+"/p/subscriptions/"+sub.ID+"/cancel"), chromedp.WaitVisible(chromedp.CSS("h1")))
-	if body := u.text(); !strings.Contains(body, "Not found") {
-		t.Errorf("cancel page of another customer's subscription: %s", body)
+	for _, page := range []string{"/cancel", "/update", "/review?quantity=2"} {
+		u.run(chromedp.Navigate(uiPublic + "/p/subscriptions/" + sub.ID + page))
+		if body := u.text(); !strings.Contains(body, "Not found") {
+			t.Errorf("%s page of another customer's subscription: %s", page, body)
+		}
 	}
 	u.screenshot("refused")
 	pm, err := u.sc.V1PaymentMethods.Retrieve(u.ctx, theirs, nil)
@@ -341,4 +343,37 @@ func TestPortalUIAddCard(t *testing.T) {
 		t.Errorf("%d cards, want 3", n)
 	}
 	u.screenshot("added")
+}
+
+func TestPortalUIUpdatePlanAndQuantity(t *testing.T) {
+	u := startUI(t, 1280)
+	sub := u.subscriptionOf("prod_demo_pro")
+	u.open(nil)
+	u.submit(`#sub-` + sub.ID + ` a[href$="/update"]`)
+	var business string
+	for pr, err := range u.sc.V1Prices.List(u.ctx, &stripe.PriceListParams{LookupKeys: stripe.StringSlice([]string{"business_monthly"})}).All(u.ctx) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		business = pr.ID
+	}
+	get(u, chromedp.Evaluate[bool](`(document.querySelector('input[value="`+business+`"]').click(), document.getElementById('qty').value = '2', true)`))
+	u.screenshot("choose")
+	u.submit(`form[action$="/review"] button`)
+	body := u.text()
+	if !strings.Contains(body, "Review your change") || !strings.Contains(body, "Business") || !strings.Contains(body, "Quantity: 2") || !strings.Contains(body, "Your next invoice") {
+		t.Fatalf("review page: %s", body)
+	}
+	u.screenshot("review")
+	u.submit(`form[action$="/update"] button`)
+	if body := u.text(); !strings.Contains(body, "Your subscription was updated.") {
+		t.Fatalf("after confirming: %s", body)
+	}
+	got, err := u.sc.V1Subscriptions.Retrieve(u.ctx, sub.ID, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if it := got.Items.Data[0]; it.Price.ID != business || it.Quantity != 2 {
+		t.Fatalf("item after update: price %s quantity %d", it.Price.ID, it.Quantity)
+	}
 }

@@ -59,6 +59,7 @@ type subView struct {
 	NextAmount int64
 	CanCancel  bool
 	CanRenew   bool
+	CanUpdate  bool
 	// OwnCard is the subscription's own default_payment_method, which
 	// overrides the customer's default.
 	OwnCard string
@@ -302,6 +303,7 @@ func (h *Handler) homeViewOf(d *service.PortalHomeData, returnURL string) homeVi
 	v.ShowSubscriptions = true
 	for _, ps := range d.Subscriptions {
 		sv := subscriptionView(ps, f, d.Now)
+		sv.CanUpdate = canUpdate(ps, f) && sv.Status != "canceling"
 		v.Subscriptions = append(v.Subscriptions, sv)
 		if sv.OwnCard != "" && sv.OwnCard != d.Customer.InvoiceSettings.DefaultPaymentMethod {
 			v.Overrides = append(v.Overrides, sv.Name)

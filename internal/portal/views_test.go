@@ -96,5 +96,18 @@ func TestHomepageRendersInEveryLocale(t *testing.T) {
 		if m := unresolved.FindString(buf.String()); m != "" {
 			t.Errorf("%s: cancel page: unresolved key %q", code, m)
 		}
+		opt := planOption{Price: "price_1", Product: "Pro", priceView: priceView{Amount: 2900, Currency: "usd", Interval: "month", IntervalCount: 1}, Current: true}
+		for name, view := range map[string]any{
+			"update": updateView{page: v.page, Sub: v.Subscriptions[1], Options: []planOption{opt}, Quantity: 2, QuantityMin: 1, QuantityMax: 5, QuantityOK: true, ChangePlan: true},
+			"review": reviewView{page: v.page, Sub: v.Subscriptions[1], New: opt, Quantity: 2, Lines: []reviewLine{{Description: "Unused time", Amount: -100, Currency: "usd"}}, Total: 5700, Currency: "usd", NextDate: 1760000000},
+		} {
+			buf.Reset()
+			if err := e.Render(&buf, name, locale.Get(code), view); err != nil {
+				t.Fatalf("%s %s: %v", code, name, err)
+			}
+			if m := unresolved.FindString(buf.String()); m != "" {
+				t.Errorf("%s: %s page: unresolved key %q", code, name, m)
+			}
+		}
 	}
 }

@@ -158,3 +158,43 @@ func (s *Service) PortalSubscriptionOf(ctx context.Context, customer, id string)
 	})
 	return sub, err
 }
+
+// PortalPlan is a product a portal configuration lets customers switch
+// to, with its active prices in the configured order.
+type PortalPlan struct {
+	Product            *billing.Product
+	Prices             []*billing.Price
+	AdjustableQuantity billing.PortalAdjustableQuantity
+}
+
+// PortalPlans returns the products and prices of conf's subscription
+// update feature, leaving out inactive ones.
+func (s *Service) PortalPlans(ctx context.Context, conf *billing.PortalConfiguration) ([]PortalPlan, error) {
+	var out []PortalPlan
+	err := s.view(ctx, func(tx billing.Tx) error {
+		for _, pp := range conf.Features.SubscriptionUpdate.Products {
+			prod, err := tx.Product(pp.Product)
+			if err != nil {
+				return err
+			}
+			if !prod.Active {
+				continue
+			}
+			plan := PortalPlan{Product: prod, AdjustableQuantity: pp.AdjustableQuantity}
+			for _, id := range pp.Prices {
+				pr, err := tx.Price(id)
+				if err != nil {
+					return err
+				}
+				if pr.Active {
+					plan.Prices = append(plan.Prices, pr)
+				}
+			}
+			if len(plan.Prices) > 0 {
+				out = append(out, plan)
+			}
+		}
+		return nil
+	})
+	return out, err
+}
