@@ -145,3 +145,12 @@ func TestFormats(t *testing.T) {
 		t.Errorf("T: %q", got)
 	}
 }
+
+func TestMatchPreferredLocalesList(t *testing.T) {
+	if got := Match("", "ja,en-US;q=0.5").Code; got != "ja" {
+		t.Errorf("got %s", got)
+	}
+	if got := Match("", "sv").Code; got != "sv" {
+		t.Errorf("got %s", got)
+	}
+}

@@ -25,7 +25,7 @@ func (h *Handler) action(w http.ResponseWriter, r *http.Request) (*visit, *servi
 		return nil, nil, false
 	}
 	if !h.checkCSRF(r, csrfPortal) {
-		h.message(w, http.StatusForbidden, "Please try again", "The form expired. Reload the page and try again.")
+		h.localMessage(w, r, http.StatusForbidden, "msg.retry", "msg.form_expired_text")
 		return nil, nil, false
 	}
 	d, err := h.svc.PortalHome(vis.ctx, vis.v)
@@ -38,8 +38,8 @@ func (h *Handler) action(w http.ResponseWriter, r *http.Request) (*visit, *servi
 
 // notFound answers a request naming an object the visit's customer does
 // not have, or a feature the configuration does not enable.
-func (h *Handler) notFound(w http.ResponseWriter) {
-	h.message(w, http.StatusNotFound, "Not found", "We could not find that item.")
+func (h *Handler) notFound(w http.ResponseWriter, r *http.Request) {
+	h.localMessage(w, r, http.StatusNotFound, "msg.not_found", "msg.not_found_text")
 }
 
 func ownCard(d *service.PortalHomeData, id string) bool {
@@ -63,7 +63,7 @@ func (h *Handler) makeDefault(w http.ResponseWriter, r *http.Request) {
 	}
 	id := r.PathValue("id")
 	if !d.Configuration.Features.PaymentMethodUpdate.Enabled || !ownCard(d, id) {
-		h.notFound(w)
+		h.notFound(w, r)
 		return
 	}
 	if _, err := h.svc.UpdateCustomer(vis.ctx, vis.cu.ID, service.CustomerParams{DefaultPM: service.Set(id)}); err != nil {
@@ -81,7 +81,7 @@ func (h *Handler) removeCard(w http.ResponseWriter, r *http.Request) {
 	}
 	id := r.PathValue("id")
 	if !d.Configuration.Features.PaymentMethodUpdate.Enabled || !ownCard(d, id) {
-		h.notFound(w)
+		h.notFound(w, r)
 		return
 	}
 	if !cardRemovable(d, id) {
@@ -104,7 +104,7 @@ func (h *Handler) addCard(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !d.Configuration.Features.PaymentMethodUpdate.Enabled {
-		h.notFound(w)
+		h.notFound(w, r)
 		return
 	}
 	card, ok := cardFromForm(r)
@@ -175,7 +175,7 @@ func (h *Handler) updateBilling(w http.ResponseWriter, r *http.Request) {
 	}
 	b := billingOf(d)
 	if !b.Editable {
-		h.notFound(w)
+		h.notFound(w, r)
 		return
 	}
 	var p service.CustomerParams

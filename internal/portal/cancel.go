@@ -24,12 +24,12 @@ func (h *Handler) cancelPage(w http.ResponseWriter, r *http.Request) {
 	f := &d.Configuration.Features
 	ps, ok := ownSub(d, r.PathValue("id"))
 	if !ok {
-		h.notFound(w)
+		h.notFound(w, r)
 		return
 	}
 	sv := subscriptionView(ps, f, d.Now)
 	if !sv.CanCancel {
-		h.notFound(w)
+		h.notFound(w, r)
 		return
 	}
 	v := cancelView{page: page{TitleKey: "subs.cancel_heading", Business: businessOf(d, vis.v.ReturnURL)}, Sub: sv,
@@ -53,7 +53,7 @@ func (h *Handler) cancel(w http.ResponseWriter, r *http.Request) {
 	f := &d.Configuration.Features
 	ps, ok := ownSub(d, r.PathValue("id"))
 	if !ok || !subscriptionView(ps, f, d.Now).CanCancel {
-		h.notFound(w)
+		h.notFound(w, r)
 		return
 	}
 	var details billing.CancellationDetails
@@ -92,7 +92,7 @@ func (h *Handler) renew(w http.ResponseWriter, r *http.Request) {
 	}
 	ps, ok := ownSub(d, r.PathValue("id"))
 	if !ok || !subscriptionView(ps, &d.Configuration.Features, d.Now).CanRenew {
-		h.notFound(w)
+		h.notFound(w, r)
 		return
 	}
 	p := service.SubscriptionParams{CancelAtPeriodEnd: service.Set(false)}

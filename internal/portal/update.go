@@ -67,7 +67,7 @@ func (h *Handler) loadUpdatable(w http.ResponseWriter, r *http.Request, vis *vis
 	f := &d.Configuration.Features
 	ps, ok := ownSub(d, r.PathValue("id"))
 	if !ok || !canUpdate(ps, f) {
-		h.notFound(w)
+		h.notFound(w, r)
 		return nil, false
 	}
 	plans, err := h.svc.PortalPlans(vis.ctx, d.Configuration)

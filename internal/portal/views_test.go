@@ -96,6 +96,13 @@ func TestHomepageRendersInEveryLocale(t *testing.T) {
 		if m := unresolved.FindString(buf.String()); m != "" {
 			t.Errorf("%s: cancel page: unresolved key %q", code, m)
 		}
+		buf.Reset()
+		if err := e.Render(&buf, "message", locale.Get(code), messagePage{page: page{TitleKey: "msg.not_found"}, TextKey: "msg.not_found_text"}); err != nil {
+			t.Fatalf("%s message: %v", code, err)
+		}
+		if m := unresolved.FindString(buf.String()); m != "" || strings.Contains(buf.String(), "msg.") {
+			t.Errorf("%s: message page: unresolved key %q", code, m)
+		}
 		opt := planOption{Price: "price_1", Product: "Pro", priceView: priceView{Amount: 2900, Currency: "usd", Interval: "month", IntervalCount: 1}, Current: true}
 		for name, view := range map[string]any{
 			"update": updateView{page: v.page, Sub: v.Subscriptions[1], Options: []planOption{opt}, Quantity: 2, QuantityMin: 1, QuantityMax: 5, QuantityOK: true, ChangePlan: true},

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strings"
 
 	"github.com/porticohq/portico/internal/billing"
 	"github.com/porticohq/portico/internal/locale"
@@ -50,26 +51,35 @@ func (h *Handler) setLocaleCookie(w http.ResponseWriter, code string) {
 func (h *Handler) signedIn(w http.ResponseWriter, r *http.Request) (*visit, bool) {
 	c, err := r.Cookie(visitCookie)
 	if err != nil {
-		h.message(w, http.StatusUnauthorized, "You are signed out", "Open the billing portal again from the site you came from.")
+		h.localMessage(w, r, http.StatusUnauthorized, "msg.signed_out", "msg.signed_out_text")
 		return nil, false
 	}
 	ctx, ok := service.PortalTokenContext(r.Context(), c.Value)
 	if !ok {
 		h.clearVisitCookie(w)
-		h.message(w, http.StatusUnauthorized, "You are signed out", "Open the billing portal again from the site you came from.")
+		h.localMessage(w, r, http.StatusUnauthorized, "msg.signed_out", "msg.signed_out_text")
 		return nil, false
 	}
 	v, cu, err := h.svc.PortalVisit(ctx, c.Value, h.set.IdleTimeout)
 	if errors.Is(err, service.ErrPortalVisitEnded) {
 		h.clearVisitCookie(w)
-		h.message(w, http.StatusUnauthorized, "Your session has ended", "You were away for a while. Open the billing portal again from the site you came from.")
+		h.localMessage(w, r, http.StatusUnauthorized, "msg.ended", "msg.ended_text")
 		return nil, false
 	}
 	if err != nil {
 		h.fail(w, r, err)
 		return nil, false
 	}
-	return &visit{ctx: ctx, v: v, cu: cu, loc: requestLocale(r)}, true
+	loc := requestLocale(r)
+	if c, err := r.Cookie(localeCookie); (err != nil || c.Value == "auto") && len(cu.PreferredLocales) > 0 {
+		// auto: the customer's preferred locales come before the browser's.
+		prefs := strings.Join(cu.PreferredLocales, ",")
+		if al := r.Header.Get("Accept-Language"); al != "" {
+			prefs += "," + al
+		}
+		loc = locale.Match("", prefs)
+	}
+	return &visit{ctx: ctx, v: v, cu: cu, loc: loc}, true
 }
 
 // backHome sends the browser to the homepage after an action, with the
@@ -92,3 +102,13 @@ var (
 		"cancel_scheduled": true, "renewed": true, "billing_saved": true, "updated": true, "update_scheduled": true}
 	errs = map[string]bool{"form_expired": true, "card_invalid": true, "card_declined": true, "not_found": true, "invalid": true, "generic": true}
 )
+
+type messagePage struct {
+	page
+	TextKey string
+}
+
+// localMessage answers with a short page in the request's language.
+func (h *Handler) localMessage(w http.ResponseWriter, r *http.Request, status int, titleKey, textKey string) {
+	h.view(w, r, status, "message", requestLocale(r), messagePage{page: page{TitleKey: titleKey}, TextKey: textKey})
+}
