@@ -200,11 +200,46 @@ func fill(m string, args []any) string {
 	if len(args) == 0 || !strings.Contains(m, "{") {
 		return m
 	}
-	pairs := make([]string, 0, len(args))
-	for i := 0; i+1 < len(args); i += 2 {
-		pairs = append(pairs, "{"+fmt.Sprint(args[i])+"}", fmt.Sprint(args[i+1]))
+	var b strings.Builder
+	b.Grow(len(m) + 16)
+	for {
+		i := strings.IndexByte(m, '{')
+		if i < 0 {
+			break
+		}
+		j := strings.IndexByte(m[i:], '}')
+		if j < 0 {
+			break
+		}
+		b.WriteString(m[:i])
+		name, found := m[i+1:i+j], false
+		for k := 0; k+1 < len(args); k += 2 {
+			if n, ok := args[k].(string); ok && n == name {
+				writeArg(&b, args[k+1])
+				found = true
+				break
+			}
+		}
+		if !found {
+			b.WriteString(m[i : i+j+1])
+		}
+		m = m[i+j+1:]
 	}
-	return strings.NewReplacer(pairs...).Replace(m)
+	b.WriteString(m)
+	return b.String()
+}
+
+func writeArg(b *strings.Builder, v any) {
+	switch v := v.(type) {
+	case string:
+		b.WriteString(v)
+	case int:
+		b.WriteString(strconv.Itoa(v))
+	case int64:
+		b.WriteString(strconv.FormatInt(v, 10))
+	default:
+		fmt.Fprint(b, v)
+	}
 }
 
 // Number formats n with the locale's digit grouping.
