@@ -34,6 +34,7 @@ func (h *Handler) home(w http.ResponseWriter, r *http.Request) {
 		v.AddCardOpen = k == "card_invalid" || k == "card_declined"
 		v.BillingOpen = k == "invalid"
 	}
+	localizeRows(v.Invoices, vis.loc)
 	h.view(w, r, http.StatusOK, "home", vis.loc, v)
 }
 

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/porticohq/portico/internal/billing"
+	"github.com/porticohq/portico/internal/locale"
 	"github.com/porticohq/portico/internal/service"
 )
 
@@ -86,6 +87,27 @@ type invoiceView struct {
 	Created, Amount    int64
 	Currency           string
 	HostedURL, PDFURL  string
+	// Text is the row in the visit's language, filled by localizeRows:
+	// a long invoice history is the page's bulk, and formatting it in Go
+	// costs a fraction of a hundred template calls per row.
+	Text invoiceText
+}
+
+type invoiceText struct {
+	Date, Amount, Status, Action, ActionLabel, PDFLabel string
+}
+
+// localizeRows formats the invoice rows in loc's language.
+func localizeRows(rows []invoiceView, loc *locale.Locale) {
+	pay, view, payPrefix := loc.T("inv.pay"), loc.T("inv.view"), loc.T("inv.pay")+" – "
+	for i := range rows {
+		r := &rows[i]
+		r.Text = invoiceText{Date: loc.Date(r.Created), Amount: loc.Money(r.Amount, r.Currency), Status: loc.T("inv.status." + r.Status),
+			Action: view, ActionLabel: loc.T("inv.view_label", "number", r.Number), PDFLabel: loc.T("inv.pdf_label", "number", r.Number)}
+		if r.Status == billing.InvoiceOpen {
+			r.Text.Action, r.Text.ActionLabel = pay, payPrefix+r.Text.ActionLabel
+		}
+	}
 }
 
 type homeView struct {

@@ -1,8 +1,10 @@
 // Package render holds the portal's templates and static assets, both
-// embedded in the binary. Templates are parsed once at start-up; each
-// request clones its page and binds the visit's locale to the translation
-// functions, so that templates say {{t "subs.heading"}} and
-// {{money .Amount .Currency}} without knowing which language they speak.
+// embedded in the binary. Templates are parsed once at start-up, once per
+// locale with that locale bound to the translation functions, so that
+// templates say {{t "subs.heading"}} and {{money .Amount .Currency}}
+// without knowing which language they speak. (Cloning per request, as
+// miniflux does, would make html/template escape the whole page again at
+// every request: a clone has not been executed yet.)
 //
 // Assets (one stylesheet, one script) are served under content-hashed
 // names with a year-long immutable cache: a new build changes the name,
@@ -42,15 +44,15 @@ type asset struct {
 
 // Engine renders the portal's pages.
 type Engine struct {
-	pages  map[string]*template.Template
-	assets map[string]asset  // by hashed name
-	urls   map[string]string // plain name -> hashed URL
+	pages  map[string]map[string]*template.Template // page -> locale code
+	assets map[string]asset                         // by hashed name
+	urls   map[string]string                        // plain name -> hashed URL
 }
 
 // New parses every page (a page is its own file plus layout.html) and
 // hashes the assets. It fails only on a broken build.
 func New() (*Engine, error) {
-	e := &Engine{pages: map[string]*template.Template{}, assets: map[string]asset{}, urls: map[string]string{}}
+	e := &Engine{pages: map[string]map[string]*template.Template{}, assets: map[string]asset{}, urls: map[string]string{}}
 	files, err := fs.Glob(staticFS, "static/*")
 	if err != nil {
 		return nil, err
@@ -76,11 +78,14 @@ func New() (*Engine, error) {
 		if name == "layout" {
 			continue
 		}
-		t, err := template.New(name).Funcs(e.funcs(locale.Get(locale.Default))).ParseFS(templateFS, "templates/layout.html", p)
-		if err != nil {
-			return nil, fmt.Errorf("render: %s: %w", name, err)
+		e.pages[name] = map[string]*template.Template{}
+		for _, code := range locale.Codes() {
+			t, err := template.New(name).Funcs(e.funcs(locale.Get(code))).ParseFS(templateFS, "templates/layout.html", p)
+			if err != nil {
+				return nil, fmt.Errorf("render: %s: %w", name, err)
+			}
+			e.pages[name][code] = t
 		}
-		e.pages[name] = t
 	}
 	return e, nil
 }
@@ -104,20 +109,15 @@ func (e *Engine) AssetURL(name string) string { return e.urls[name] }
 // Render writes page name for data in loc's language to w. It renders into
 // a buffer first, so a failing template leaves w untouched.
 func (e *Engine) Render(w io.Writer, name string, loc *locale.Locale, data any) error {
-	base, ok := e.pages[name]
+	t, ok := e.pages[name][loc.Code]
 	if !ok {
-		return fmt.Errorf("render: no page %q", name)
+		return fmt.Errorf("render: no page %q in %s", name, loc.Code)
 	}
-	t, err := base.Clone()
-	if err != nil {
-		return err
-	}
-	t.Funcs(e.funcs(loc))
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", data); err != nil {
 		return fmt.Errorf("render: %s: %w", name, err)
 	}
-	_, err = w.Write(buf.Bytes())
+	_, err := w.Write(buf.Bytes())
 	return err
 }
 
