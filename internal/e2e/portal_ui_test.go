@@ -12,6 +12,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 	"github.com/porticohq/portico/internal/demo"
+	"github.com/porticohq/portico/internal/service"
 	"github.com/porticohq/portico/internal/testenv"
 	stripe "github.com/stripe/stripe-go/v85"
 )
@@ -375,5 +376,31 @@ func TestPortalUIUpdatePlanAndQuantity(t *testing.T) {
 	}
 	if it := got.Items.Data[0]; it.Price.ID != business || it.Quantity != 2 {
 		t.Fatalf("item after update: price %s quantity %d", it.Price.ID, it.Quantity)
+	}
+}
+
+func TestPortalUIPauseAndResume(t *testing.T) {
+	u := startUI(t, 375)
+	def, err := u.app.Service.EnsureDefaultPortalConfiguration(u.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := u.app.Service.UpdatePortalConfiguration(u.ctx, def.ID, service.PortalConfigurationParams{PauseEnabled: service.Set(true)}); err != nil {
+		t.Fatal(err)
+	}
+	sub := u.subscriptionOf("prod_demo_pro")
+	u.open(nil)
+	u.submit(`#sub-` + sub.ID + ` form[action$="/pause"] button`)
+	if body := u.text(); !strings.Contains(body, "Your subscription is paused.") {
+		t.Fatalf("after pausing: %s", body)
+	}
+	got, err := u.sc.V1Subscriptions.Retrieve(u.ctx, sub.ID, nil)
+	if err != nil || got.PauseCollection == nil || got.PauseCollection.Behavior != "void" {
+		t.Fatalf("pause_collection after pausing: %+v %v", got.PauseCollection, err)
+	}
+	u.screenshot("paused")
+	u.submit(`#sub-` + sub.ID + ` form[action$="/resume"] button`)
+	if got, _ = u.sc.V1Subscriptions.Retrieve(u.ctx, sub.ID, nil); got.PauseCollection != nil {
+		t.Fatalf("pause_collection after resuming: %+v", got.PauseCollection)
 	}
 }

@@ -125,6 +125,8 @@ func (h *Handler) Mount(mux *http.ServeMux) {
 	mux.HandleFunc("GET /p/subscriptions/{id}/cancel", h.cancelPage)
 	mux.HandleFunc("POST /p/subscriptions/{id}/cancel", h.cancel)
 	mux.HandleFunc("POST /p/subscriptions/{id}/renew", h.renew)
+	mux.HandleFunc("POST /p/subscriptions/{id}/pause", h.pause)
+	mux.HandleFunc("POST /p/subscriptions/{id}/resume", h.resume)
 	mux.HandleFunc("GET /p/subscriptions/{id}/update", h.updatePage)
 	mux.HandleFunc("GET /p/subscriptions/{id}/review", h.reviewPage)
 	mux.HandleFunc("POST /p/subscriptions/{id}/update", h.confirmUpdate)

@@ -61,6 +61,8 @@ type subView struct {
 	CanCancel  bool
 	CanRenew   bool
 	CanUpdate  bool
+	CanPause   bool
+	CanResume  bool
 	// OwnCard is the subscription's own default_payment_method, which
 	// overrides the customer's default.
 	OwnCard string
@@ -214,6 +216,8 @@ func subscriptionView(ps service.PortalSubscription, f *billing.PortalFeatures, 
 	live := sub.Status != billing.SubCanceled && sub.Status != billing.SubIncompleteExpired && sub.Status != billing.SubIncomplete
 	v.CanCancel = f.SubscriptionCancel.Enabled && live && v.Status != "canceling"
 	v.CanRenew = f.SubscriptionCancel.Enabled && live && v.Status == "canceling"
+	v.CanPause = f.SubscriptionPause.Enabled && live && (v.Status == "active" || v.Status == "trialing")
+	v.CanResume = f.SubscriptionPause.Enabled && v.Status == "paused"
 	v.OwnCard = sub.DefaultPaymentMethod
 	return v
 }

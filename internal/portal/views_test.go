@@ -73,7 +73,7 @@ func TestHomepageRendersInEveryLocale(t *testing.T) {
 	for _, st := range []string{"trialing", "active", "past_due", "canceling", "paused", "incomplete", "unpaid"} {
 		v.Subscriptions = append(v.Subscriptions, subView{ID: "sub_" + st, Name: "Pro", Status: st, Currency: "usd", TrialEnd: 1760000000, PeriodEnd: 1760000000, EndsAt: 1760000000,
 			Prices: []priceView{{Amount: 2900, Currency: "usd", Interval: "year", IntervalCount: 2, Quantity: 3}}, Discounts: []discountView{{Name: "Half", Percent: "50"}, {Name: "Five", AmountOff: 500, Currency: "usd"}},
-			CanCancel: st != "canceling", CanRenew: st == "canceling"})
+			CanCancel: st != "canceling", CanRenew: st == "canceling", CanUpdate: st == "active", CanPause: st == "active", CanResume: st == "paused"})
 	}
 	unresolved := regexp.MustCompile(`\b(portal|subs|pm|billing|addr|inv|notice|err|price|reason)\.[a-z_.]+\b`)
 	for _, code := range locale.Codes() {
