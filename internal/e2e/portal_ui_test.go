@@ -404,3 +404,35 @@ func TestPortalUIPauseAndResume(t *testing.T) {
 		t.Fatalf("pause_collection after resuming: %+v", got.PauseCollection)
 	}
 }
+
+func TestPortalUITaxIDs(t *testing.T) {
+	u := startUI(t, 1280)
+	u.open(nil)
+	u.run(chromedp.Click(chromedp.CSS("#add-tax-id summary")), chromedp.SendKeys(chromedp.CSS("#tax-value"), "DE12"))
+	u.submit(`form[action="/p/tax-ids"] button`)
+	if body := u.text(); !strings.Contains(body, "That tax ID does not have the format of its type.") {
+		t.Fatalf("invalid tax ID: %s", body)
+	}
+	u.run(chromedp.SendKeys(chromedp.CSS("#tax-value"), "de 123 456 789"))
+	u.submit(`form[action="/p/tax-ids"] button`)
+	if body := u.text(); !strings.Contains(body, "The tax ID was added.") || !strings.Contains(body, "DE123456789") {
+		t.Fatalf("after adding: %s", body)
+	}
+	var id string
+	for tid, err := range u.sc.V1TaxIDs.List(u.ctx, &stripe.TaxIDListParams{Customer: stripe.String(u.customer)}).All(u.ctx) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tid.Value == "DE123456789" && tid.Type == stripe.TaxIDTypeEUVAT {
+			id = tid.ID
+		}
+	}
+	if id == "" {
+		t.Fatal("the tax ID is not on the customer")
+	}
+	u.screenshot("added")
+	u.submit(`#tax-` + id + ` button`)
+	if _, err := u.sc.V1TaxIDs.Retrieve(u.ctx, id, nil); err == nil {
+		t.Fatal("the tax ID is still there")
+	}
+}

@@ -33,6 +33,7 @@ func (h *Handler) home(w http.ResponseWriter, r *http.Request) {
 		v.Error = "err." + k
 		v.AddCardOpen = k == "card_invalid" || k == "card_declined"
 		v.BillingOpen = k == "invalid"
+		v.TaxIDOpen = k == "tax_id_invalid"
 	}
 	localizeRows(v.Invoices, vis.loc)
 	h.view(w, r, http.StatusOK, "home", vis.loc, v)

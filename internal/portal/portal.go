@@ -122,6 +122,8 @@ func (h *Handler) Mount(mux *http.ServeMux) {
 	mux.HandleFunc("POST /p/payment-methods/{id}/default", h.makeDefault)
 	mux.HandleFunc("POST /p/payment-methods/{id}/remove", h.removeCard)
 	mux.HandleFunc("POST /p/billing", h.updateBilling)
+	mux.HandleFunc("POST /p/tax-ids", h.addTaxID)
+	mux.HandleFunc("POST /p/tax-ids/{id}/remove", h.removeTaxID)
 	mux.HandleFunc("GET /p/subscriptions/{id}/cancel", h.cancelPage)
 	mux.HandleFunc("POST /p/subscriptions/{id}/cancel", h.cancel)
 	mux.HandleFunc("POST /p/subscriptions/{id}/renew", h.renew)

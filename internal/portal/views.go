@@ -79,7 +79,9 @@ type billingView struct {
 	Name, Email, Phone                          string
 	Address                                     billing.Address
 	AddressLines                                []string
-	TaxIDs                                      []string
+	TaxIDs                                      []taxIDView
+	TaxTypes                                    []taxTypeOption
+	EditTaxIDs                                  bool
 	Editable                                    bool
 	EditName, EditEmail, EditPhone, EditAddress bool
 }
@@ -124,6 +126,7 @@ type homeView struct {
 	ShowBilling        bool
 	Billing            billingView
 	BillingOpen        bool
+	TaxIDOpen          bool
 	ShowInvoices       bool
 	Invoices           []invoiceView
 }
@@ -287,7 +290,7 @@ func billingOf(d *service.PortalHomeData) billingView {
 		}
 	}
 	for _, t := range d.TaxIDs {
-		b.TaxIDs = append(b.TaxIDs, t.Value)
+		b.TaxIDs = append(b.TaxIDs, taxIDView{ID: t.ID, Label: taxTypeLabel(t.Type), Value: t.Value})
 	}
 	cuf := d.Configuration.Features.CustomerUpdate
 	if cuf.Enabled {
@@ -296,6 +299,9 @@ func billingOf(d *service.PortalHomeData) billingView {
 		b.EditPhone = slices.Contains(cuf.AllowedUpdates, "phone")
 		b.EditAddress = slices.Contains(cuf.AllowedUpdates, "address")
 		b.Editable = b.EditName || b.EditEmail || b.EditPhone || b.EditAddress
+		if b.EditTaxIDs = slices.Contains(cuf.AllowedUpdates, "tax_id"); b.EditTaxIDs {
+			b.TaxTypes = taxTypes
+		}
 	}
 	return b
 }

@@ -100,8 +100,8 @@ func backHome(w http.ResponseWriter, r *http.Request, param, key, anchor string)
 var (
 	notices = map[string]bool{"default_changed": true, "card_added": true, "card_removed": true, "canceled": true,
 		"cancel_scheduled": true, "renewed": true, "billing_saved": true, "updated": true, "update_scheduled": true,
-		"paused": true, "resumed": true}
-	errs = map[string]bool{"form_expired": true, "card_invalid": true, "card_declined": true, "not_found": true, "invalid": true, "generic": true}
+		"paused": true, "resumed": true, "tax_id_added": true, "tax_id_removed": true}
+	errs = map[string]bool{"form_expired": true, "card_invalid": true, "card_declined": true, "not_found": true, "invalid": true, "generic": true, "tax_id_invalid": true}
 )
 
 type messagePage struct {
