@@ -325,7 +325,17 @@ func TestPortalUIAddCard(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS("#card-cvc"), "123"), chromedp.Click(chromedp.CSS("#add-card button")),
 		chromedp.WaitVisible(chromedp.CSS("[data-card-error]")))
 	u.screenshot("invalid")
-	u.run(chromedp.SetValue(chromedp.CSS("#card-number"), ""), chromedp.SendKeys(chromedp.CSS("#card-number"), "4000056655665556"))
+	// A declined card comes back to the open form with the decline.
+	u.run(chromedp.SetValue(chromedp.CSS("#card-number"), ""), chromedp.SendKeys(chromedp.CSS("#card-number"), "4000000000000002"))
+	u.submit("#add-card button")
+	if body := u.text(); !strings.Contains(body, "The card was declined. Try another card.") {
+		t.Fatalf("declined card: %s", body)
+	}
+	u.screenshot("declined")
+	// (Filled by script: chromedp's DOM mirror loses nodes after a form
+	// post's redirect.)
+	get(u, chromedp.Evaluate[bool](`(document.getElementById('card-number').value = '4000056655665556',
+		document.getElementById('card-exp').value = '12/34', document.getElementById('card-cvc').value = '123', true)`))
 	u.submit("#add-card button")
 	if body := u.text(); !strings.Contains(body, "Your card was added.") || !strings.Contains(body, "Visa ending in 5556") {
 		t.Fatalf("after adding: %s", body)

@@ -30,10 +30,16 @@ func (h *Handler) home(w http.ResponseWriter, r *http.Request) {
 		v.Notice = "notice." + k
 	}
 	if k := q.Get("error"); errs[k] {
-		v.Error = "err." + k
-		v.AddCardOpen = k == "card_invalid" || k == "card_declined"
-		v.BillingOpen = k == "invalid"
-		v.TaxIDOpen = k == "tax_id_invalid"
+		// Errors of a form show in the form, which opens; others on top.
+		switch k {
+		case "card_invalid", "card_declined":
+			v.AddCardOpen, v.CardError = true, "err."+k
+		case "tax_id_invalid":
+			v.TaxIDOpen, v.TaxIDError = true, "err."+k
+		default:
+			v.Error = "err." + k
+			v.BillingOpen = k == "invalid"
+		}
 	}
 	localizeRows(v.Invoices, vis.loc)
 	h.view(w, r, http.StatusOK, "home", vis.loc, v)

@@ -123,10 +123,12 @@ type homeView struct {
 	PaymentMethods     []cardView
 	Overrides          []string // names of subscriptions paid with their own card
 	AddCardOpen        bool
+	CardError          string // message key, shown in the add-card form
 	ShowBilling        bool
 	Billing            billingView
 	BillingOpen        bool
 	TaxIDOpen          bool
+	TaxIDError         string // message key, shown in the add-tax-ID form
 	ShowInvoices       bool
 	Invoices           []invoiceView
 }

@@ -90,7 +90,9 @@ func backHome(w http.ResponseWriter, r *http.Request, param, key, anchor string)
 	if key != "" {
 		u += "?" + param + "=" + key
 	}
-	if anchor != "" {
+	// A notice shows at the top of the page, so the browser goes there; an
+	// error shows next to the form it is about.
+	if anchor != "" && param != "notice" {
 		u += "#" + anchor
 	}
 	http.Redirect(w, r, u, http.StatusSeeOther)
