@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 	"github.com/porticohq/portico/internal/demo"
 	"github.com/porticohq/portico/internal/service"
@@ -169,6 +170,12 @@ func TestPortalUIHomepage(t *testing.T) {
 			t.Errorf("%d px: the page scrolls sideways", width)
 		}
 		u.screenshot(map[int64]string{1280: "desktop", 375: "phone"}[width])
+		// The dark scheme, for a person to look at.
+		if _, err := chromedp.Call(u.browser, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+			Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: "dark"}}}); err != nil {
+			t.Fatal(err)
+		}
+		u.screenshot(map[int64]string{1280: "desktop", 375: "phone"}[width] + "-dark")
 	}
 }
 
