@@ -61,7 +61,7 @@ func startUI(t *testing.T, width int64) *uiEnv {
 }
 
 // open creates a portal session for the demo customer and opens its link.
-func (u *uiEnv) open(params *stripe.BillingPortalSessionCreateParams) {
+func (u *uiEnv) open(params *stripe.BillingPortalSessionCreateParams) string {
 	u.t.Helper()
 	if params == nil {
 		params = &stripe.BillingPortalSessionCreateParams{}
@@ -75,6 +75,7 @@ func (u *uiEnv) open(params *stripe.BillingPortalSessionCreateParams) {
 		u.t.Fatal(err)
 	}
 	u.run(chromedp.Navigate(s.URL), chromedp.WaitVisible(chromedp.CSS("#main")))
+	return s.URL
 }
 
 func (u *uiEnv) run(actions ...chromedp.Action[chromedp.Void]) {
@@ -452,4 +453,18 @@ func TestPortalUITaxIDs(t *testing.T) {
 	if _, err := u.sc.V1TaxIDs.Retrieve(u.ctx, id, nil); err == nil {
 		t.Fatal("the tax ID is still there")
 	}
+}
+
+func TestPortalUIReusedLink(t *testing.T) {
+	u := startUI(t, 375)
+	link := u.open(&stripe.BillingPortalSessionCreateParams{Locale: stripe.String("de")})
+	u.run(chromedp.Navigate(link))
+	body := u.text()
+	if !strings.Contains(body, "Dieser Link ist abgelaufen") || !strings.Contains(body, "Zurück zu Portico") {
+		t.Fatalf("reused link: %s", body)
+	}
+	if href := get(u, chromedp.Evaluate[string](`document.querySelector('main a.button').href`)); href != "https://example.com/account" {
+		t.Errorf("return link %q", href)
+	}
+	u.screenshot("de")
 }

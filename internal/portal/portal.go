@@ -16,6 +16,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/porticohq/portico/internal/billing"
+	"github.com/porticohq/portico/internal/locale"
 	"github.com/porticohq/portico/internal/mail"
 	"github.com/porticohq/portico/internal/render"
 	"github.com/porticohq/portico/internal/service"
@@ -157,7 +159,7 @@ func (h *Handler) openSession(w http.ResponseWriter, r *http.Request) {
 	token := r.PathValue("token")
 	ctx, ok := service.PortalTokenContext(r.Context(), token)
 	if !ok {
-		h.message(w, http.StatusNotFound, "This link is not valid", "Ask for a new link to your billing portal.")
+		h.localMessage(w, r, http.StatusNotFound, "msg.link_invalid", "msg.link_invalid_text")
 		return
 	}
 	if r.URL.Query().Has("confirm") {
@@ -183,13 +185,13 @@ func (h *Handler) exchange(w http.ResponseWriter, r *http.Request, token string)
 		}
 		http.Redirect(w, r, "/p/", http.StatusSeeOther)
 	case errors.Is(err, service.ErrPortalLinkInvalid):
-		h.message(w, http.StatusNotFound, "This link is not valid", "Ask for a new link to your billing portal.")
+		h.localMessage(w, r, http.StatusNotFound, "msg.link_invalid", "msg.link_invalid_text")
 	case errors.Is(err, service.ErrPortalLinkExpired), errors.Is(err, service.ErrPortalLinkUsed):
 		if ok, rerr := h.svc.PortalLinkRecoverable(ctx, token); rerr == nil && ok {
 			h.page(w, http.StatusGone, "recover", loginView{CSRF: h.csrfToken(w, r, "recover")})
 			return
 		}
-		h.message(w, http.StatusGone, "This link has expired", "Portal links work once, within a few minutes. Go back and open the billing portal again to get a new one.")
+		h.linkExpired(w, r, ps)
 	default:
 		h.fail(w, r, err)
 	}
@@ -211,6 +213,24 @@ func (h *Handler) logout(w http.ResponseWriter, r *http.Request) {
 	}
 	h.clearVisitCookie(w)
 	h.message(w, http.StatusOK, "You are signed out", "You can close this page.")
+}
+
+// linkExpired is the page of a used or expired link: in the session's
+// language, with the way back to the merchant's site.
+func (h *Handler) linkExpired(w http.ResponseWriter, r *http.Request, ps *billing.PortalSession) {
+	v := messagePage{page: page{TitleKey: "msg.link_expired"}, TextKey: "msg.link_expired_text"}
+	loc := requestLocale(r)
+	if ps != nil {
+		loc = locale.Match(ps.Locale, r.Header.Get("Accept-Language"))
+		v.Business.ReturnURL = ps.ReturnURL
+		if name, err := h.svc.PortalBusinessName(r.Context()); err == nil {
+			v.Business.Name = name
+		}
+		if v.Business.Name == "" {
+			v.Business.Name = "Portico"
+		}
+	}
+	h.view(w, r, http.StatusGone, "message", loc, v)
 }
 
 // fail logs an internal error and answers with a generic page.

@@ -198,3 +198,15 @@ func (s *Service) PortalPlans(ctx context.Context, conf *billing.PortalConfigura
 	})
 	return out, err
 }
+
+// PortalBusinessName returns the merchant's name for portal pages shown
+// without a visit (an expired link): the business.name setting, or "".
+func (s *Service) PortalBusinessName(ctx context.Context) (string, error) {
+	var name string
+	err := s.view(ctx, func(tx billing.Tx) error {
+		var err error
+		name, err = tx.Setting(SettingBusinessName)
+		return err
+	})
+	return name, err
+}
