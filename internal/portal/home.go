@@ -63,7 +63,9 @@ func securityHeaders(hd http.Header) {
 func (h *Handler) view(w http.ResponseWriter, r *http.Request, status int, name string, loc *locale.Locale, data any) {
 	var buf bytes.Buffer
 	if err := h.tpl.Render(&buf, name, loc, data); err != nil {
-		h.fail(w, r, err)
+		// Not h.fail: its page is rendered here too.
+		h.log.Error("rendering portal page", "page", name, "error", err)
+		http.Error(w, "Something went wrong. Please try again.", http.StatusInternalServerError)
 		return
 	}
 	securityHeaders(w.Header())

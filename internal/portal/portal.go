@@ -200,7 +200,7 @@ func (h *Handler) exchange(w http.ResponseWriter, r *http.Request, token string)
 // logout ends the visit.
 func (h *Handler) logout(w http.ResponseWriter, r *http.Request) {
 	if !h.checkCSRF(r, "logout") {
-		h.message(w, http.StatusForbidden, "Please try again", "The form expired. Reload the page and try again.")
+		h.localMessage(w, r, http.StatusForbidden, "msg.retry", "msg.form_expired_text")
 		return
 	}
 	if c, err := r.Cookie(visitCookie); err == nil {
@@ -212,7 +212,7 @@ func (h *Handler) logout(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	h.clearVisitCookie(w)
-	h.message(w, http.StatusOK, "You are signed out", "You can close this page.")
+	h.localMessage(w, r, http.StatusOK, "msg.signed_out", "msg.signed_out_text")
 }
 
 // linkExpired is the page of a used or expired link: in the session's
@@ -239,7 +239,7 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 		return
 	}
 	h.log.Error("portal page failed", "path", r.URL.Path[:min(len(r.URL.Path), len("/p/session/"))], "error", err)
-	h.message(w, http.StatusInternalServerError, "Something went wrong", "Please try again in a moment.")
+	h.localMessage(w, r, http.StatusInternalServerError, "msg.retry", "err.generic")
 }
 
 // clientIP returns the client's address: from the trusted proxy's header
