@@ -141,24 +141,6 @@ func (s *Service) PortalLinkSession(ctx context.Context, token string) (*billing
 	return ps, err
 }
 
-// ErrNotCustomers is returned when a portal visit names an object of
-// another customer (or none): the portal answers as if it did not exist.
-var ErrNotCustomers = errors.New("portal: not this customer's object")
-
-// PortalSubscriptionOf returns subscription id if it belongs to customer.
-func (s *Service) PortalSubscriptionOf(ctx context.Context, customer, id string) (*billing.Subscription, error) {
-	var sub *billing.Subscription
-	err := s.view(ctx, func(tx billing.Tx) error {
-		var err error
-		sub, err = tx.Subscription(id)
-		if errors.Is(err, billing.ErrNotFound) || (err == nil && sub.Customer != customer) {
-			return ErrNotCustomers
-		}
-		return err
-	})
-	return sub, err
-}
-
 // PortalPlan is a product a portal configuration lets customers switch
 // to, with its active prices in the configured order.
 type PortalPlan struct {
