@@ -195,13 +195,7 @@ func isASCIILetter(r rune) bool { return (r >= 'a' && r <= 'z') || (r >= 'A' && 
 
 // Product returns the product with id.
 func (s *Service) Product(ctx context.Context, id string) (*billing.Product, error) {
-	var pr *billing.Product
-	err := s.view(ctx, func(tx billing.Tx) error {
-		var err error
-		pr, err = tx.Product(id)
-		return notFound(err, "product", id)
-	})
-	return pr, err
+	return getByID(s, ctx, "product", id, billing.Tx.Product)
 }
 
 // UpdateProduct changes a product.
@@ -265,13 +259,7 @@ func (s *Service) DeleteProduct(ctx context.Context, id string) (*billing.Produc
 
 // ListProducts lists products, newest first.
 func (s *Service) ListProducts(ctx context.Context, f billing.ProductFilter, p billing.Page) (billing.List[*billing.Product], error) {
-	var l billing.List[*billing.Product]
-	err := s.view(ctx, func(tx billing.Tx) error {
-		var err error
-		l, err = tx.ListProducts(f, p)
-		return err
-	})
-	return l, err
+	return listPage(s, ctx, func(tx billing.Tx) (billing.List[*billing.Product], error) { return tx.ListProducts(f, p) })
 }
 
 // CreatePrice creates a price, and its product when ProductData is given.
@@ -538,13 +526,7 @@ func claimLookupKey(tx billing.Tx, price *billing.Price, transfer bool) error {
 
 // Price returns the price with id.
 func (s *Service) Price(ctx context.Context, id string) (*billing.Price, error) {
-	var price *billing.Price
-	err := s.view(ctx, func(tx billing.Tx) error {
-		var err error
-		price, err = tx.Price(id)
-		return notFound(err, "price", id)
-	})
-	return price, err
+	return getByID(s, ctx, "price", id, billing.Tx.Price)
 }
 
 // UpdatePrice changes what may change on a price.

@@ -126,13 +126,7 @@ func (s *Service) applyCustomer(tx billing.Tx, c *billing.Customer, p CustomerPa
 
 // Customer returns the customer with id (a deleted one as a tombstone).
 func (s *Service) Customer(ctx context.Context, id string) (*billing.Customer, error) {
-	var c *billing.Customer
-	err := s.view(ctx, func(tx billing.Tx) error {
-		var err error
-		c, err = tx.Customer(id)
-		return notFound(err, "customer", id)
-	})
-	return c, err
+	return getByID(s, ctx, "customer", id, billing.Tx.Customer)
 }
 
 // liveCustomer loads a customer that is not deleted, for changes.
@@ -236,13 +230,7 @@ func (s *Service) cancelCustomerSubscriptions(tx billing.Tx, c *billing.Customer
 
 // ListCustomers lists customers.
 func (s *Service) ListCustomers(ctx context.Context, f billing.CustomerFilter, p billing.Page) (billing.List[*billing.Customer], error) {
-	var l billing.List[*billing.Customer]
-	err := s.view(ctx, func(tx billing.Tx) error {
-		var err error
-		l, err = tx.ListCustomers(f, p)
-		return err
-	})
-	return l, err
+	return listPage(s, ctx, func(tx billing.Tx) (billing.List[*billing.Customer], error) { return tx.ListCustomers(f, p) })
 }
 
 // customerRecord exposes a customer's fields to search queries.

@@ -150,13 +150,7 @@ func insertCoupon(tx billing.Tx, c *billing.Coupon) error {
 
 // Coupon returns the coupon with id.
 func (s *Service) Coupon(ctx context.Context, id string) (*billing.Coupon, error) {
-	var c *billing.Coupon
-	err := s.view(ctx, func(tx billing.Tx) error {
-		var err error
-		c, err = tx.Coupon(id)
-		return notFound(err, "coupon", id)
-	})
-	return c, err
+	return getByID(s, ctx, "coupon", id, billing.Tx.Coupon)
 }
 
 // UpdateCoupon changes a coupon's name or metadata.
@@ -467,13 +461,7 @@ func insertPromotionCode(tx billing.Tx, pc *billing.PromotionCode) error {
 
 // PromotionCode returns the promotion code with id.
 func (s *Service) PromotionCode(ctx context.Context, id string) (*billing.PromotionCode, error) {
-	var pc *billing.PromotionCode
-	err := s.view(ctx, func(tx billing.Tx) error {
-		var err error
-		pc, err = tx.PromotionCode(id)
-		return notFound(err, "promotion code", id)
-	})
-	return pc, err
+	return getByID(s, ctx, "promotion code", id, billing.Tx.PromotionCode)
 }
 
 // UpdatePromotionCode activates or deactivates a promotion code or changes
@@ -520,11 +508,5 @@ func (s *Service) UpdatePromotionCode(ctx context.Context, id string, p Promotio
 
 // ListPromotionCodes lists promotion codes, newest first.
 func (s *Service) ListPromotionCodes(ctx context.Context, f billing.PromotionCodeFilter, p billing.Page) (billing.List[*billing.PromotionCode], error) {
-	var l billing.List[*billing.PromotionCode]
-	err := s.view(ctx, func(tx billing.Tx) error {
-		var err error
-		l, err = tx.ListPromotionCodes(f, p)
-		return err
-	})
-	return l, err
+	return listPage(s, ctx, func(tx billing.Tx) (billing.List[*billing.PromotionCode], error) { return tx.ListPromotionCodes(f, p) })
 }

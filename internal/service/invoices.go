@@ -140,24 +140,12 @@ func (s *Service) syncSubNextDue(tx billing.Tx, in *billing.Invoice) error {
 
 // Invoice returns an invoice.
 func (s *Service) Invoice(ctx context.Context, id string) (*billing.Invoice, error) {
-	var in *billing.Invoice
-	err := s.view(ctx, func(tx billing.Tx) error {
-		var err error
-		in, err = tx.Invoice(id)
-		return notFound(err, "invoice", id)
-	})
-	return in, err
+	return getByID(s, ctx, "invoice", id, billing.Tx.Invoice)
 }
 
 // ListInvoices lists invoices.
 func (s *Service) ListInvoices(ctx context.Context, f billing.InvoiceFilter, p billing.Page) (billing.List[*billing.Invoice], error) {
-	var l billing.List[*billing.Invoice]
-	err := s.view(ctx, func(tx billing.Tx) error {
-		var err error
-		l, err = tx.ListInvoices(f, p)
-		return err
-	})
-	return l, err
+	return listPage(s, ctx, func(tx billing.Tx) (billing.List[*billing.Invoice], error) { return tx.ListInvoices(f, p) })
 }
 
 // InvoiceParams are the parameters of a manual invoice.
@@ -304,24 +292,12 @@ func (s *Service) CreateInvoiceItem(ctx context.Context, p InvoiceItemParams) (*
 
 // InvoiceItem returns an invoice item.
 func (s *Service) InvoiceItem(ctx context.Context, id string) (*billing.InvoiceItem, error) {
-	var ii *billing.InvoiceItem
-	err := s.view(ctx, func(tx billing.Tx) error {
-		var err error
-		ii, err = tx.InvoiceItem(id)
-		return notFound(err, "invoiceitem", id)
-	})
-	return ii, err
+	return getByID(s, ctx, "invoiceitem", id, billing.Tx.InvoiceItem)
 }
 
 // ListInvoiceItems lists invoice items.
 func (s *Service) ListInvoiceItems(ctx context.Context, f billing.InvoiceItemFilter, p billing.Page) (billing.List[*billing.InvoiceItem], error) {
-	var l billing.List[*billing.InvoiceItem]
-	err := s.view(ctx, func(tx billing.Tx) error {
-		var err error
-		l, err = tx.ListInvoiceItems(f, p)
-		return err
-	})
-	return l, err
+	return listPage(s, ctx, func(tx billing.Tx) (billing.List[*billing.InvoiceItem], error) { return tx.ListInvoiceItems(f, p) })
 }
 
 // DeleteInvoiceItem deletes a pending invoice item.

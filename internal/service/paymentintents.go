@@ -90,13 +90,7 @@ func (s *Service) CompleteThreeDS(ctx context.Context, piID string, success bool
 
 // PaymentIntent returns a payment intent.
 func (s *Service) PaymentIntent(ctx context.Context, id string) (*billing.PaymentIntent, error) {
-	var pi *billing.PaymentIntent
-	err := s.view(ctx, func(tx billing.Tx) error {
-		var err error
-		pi, err = tx.PaymentIntent(id)
-		return notFound(err, "payment_intent", id)
-	})
-	return pi, err
+	return getByID(s, ctx, "payment_intent", id, billing.Tx.PaymentIntent)
 }
 
 // ListPaymentIntents lists payment intents.
@@ -160,13 +154,7 @@ func (s *Service) ConfirmPaymentIntent(ctx context.Context, id, paymentMethod st
 
 // Charge returns a charge.
 func (s *Service) Charge(ctx context.Context, id string) (*billing.Charge, error) {
-	var c *billing.Charge
-	err := s.view(ctx, func(tx billing.Tx) error {
-		var err error
-		c, err = tx.Charge(id)
-		return notFound(err, "charge", id)
-	})
-	return c, err
+	return getByID(s, ctx, "charge", id, billing.Tx.Charge)
 }
 
 // ListCharges lists charges.

@@ -226,13 +226,7 @@ func (s *Service) DetachPaymentMethod(ctx context.Context, id string) (*billing.
 
 // PaymentMethod returns a payment method.
 func (s *Service) PaymentMethod(ctx context.Context, id string) (*billing.PaymentMethod, error) {
-	var pm *billing.PaymentMethod
-	err := s.view(ctx, func(tx billing.Tx) error {
-		var err error
-		pm, err = tx.PaymentMethod(id)
-		return notFound(err, "PaymentMethod", id)
-	})
-	return pm, err
+	return getByID(s, ctx, "PaymentMethod", id, billing.Tx.PaymentMethod)
 }
 
 // CustomerPaymentMethod returns a payment method of a customer

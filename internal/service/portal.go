@@ -302,24 +302,14 @@ func checkPortalProducts(tx billing.Tx, products []billing.PortalProduct) error 
 
 // PortalConfiguration returns the configuration with id.
 func (s *Service) PortalConfiguration(ctx context.Context, id string) (*billing.PortalConfiguration, error) {
-	var c *billing.PortalConfiguration
-	err := s.view(ctx, func(tx billing.Tx) error {
-		var err error
-		c, err = tx.PortalConfiguration(id)
-		return notFound(err, "configuration", id)
-	})
-	return c, err
+	return getByID(s, ctx, "configuration", id, billing.Tx.PortalConfiguration)
 }
 
 // ListPortalConfigurations lists configurations, newest first.
 func (s *Service) ListPortalConfigurations(ctx context.Context, f billing.PortalConfigurationFilter, p billing.Page) (billing.List[*billing.PortalConfiguration], error) {
-	var l billing.List[*billing.PortalConfiguration]
-	err := s.view(ctx, func(tx billing.Tx) error {
-		var err error
-		l, err = tx.ListPortalConfigurations(f, p)
-		return err
+	return listPage(s, ctx, func(tx billing.Tx) (billing.List[*billing.PortalConfiguration], error) {
+		return tx.ListPortalConfigurations(f, p)
 	})
-	return l, err
 }
 
 // EnsureDefaultPortalConfiguration creates the default portal

@@ -181,3 +181,26 @@ func (s *Service) SaveIdempotentResponse(ctx context.Context, r *billing.Idempot
 		return tx.SaveIdempotentResponse(r)
 	})
 }
+
+// getByID reads one object by id in a read transaction; a missing one is the
+// 404 Stripe answers for an id in the path.
+func getByID[T any](s *Service, ctx context.Context, noun, id string, load func(tx billing.Tx, id string) (T, error)) (T, error) {
+	var v T
+	err := s.view(ctx, func(tx billing.Tx) error {
+		var err error
+		v, err = load(tx, id)
+		return notFound(err, noun, id)
+	})
+	return v, err
+}
+
+// listPage reads one page of objects in a read transaction.
+func listPage[T any](s *Service, ctx context.Context, load func(tx billing.Tx) (billing.List[T], error)) (billing.List[T], error) {
+	var l billing.List[T]
+	err := s.view(ctx, func(tx billing.Tx) error {
+		var err error
+		l, err = load(tx)
+		return err
+	})
+	return l, err
+}

@@ -191,13 +191,7 @@ func (s *Service) CompleteSetupThreeDS(ctx context.Context, id string, success b
 
 // SetupIntent returns a setup intent.
 func (s *Service) SetupIntent(ctx context.Context, id string) (*billing.SetupIntent, error) {
-	var si *billing.SetupIntent
-	err := s.view(ctx, func(tx billing.Tx) error {
-		var err error
-		si, err = tx.SetupIntent(id)
-		return notFound(err, "setup_intent", id)
-	})
-	return si, err
+	return getByID(s, ctx, "setup_intent", id, billing.Tx.SetupIntent)
 }
 
 // ListSetupIntents lists setup intents.

@@ -366,22 +366,10 @@ func (s *Service) saveSubQuiet(tx billing.Tx, sub *billing.Subscription) error {
 
 // Subscription returns a subscription.
 func (s *Service) Subscription(ctx context.Context, id string) (*billing.Subscription, error) {
-	var sub *billing.Subscription
-	err := s.view(ctx, func(tx billing.Tx) error {
-		var err error
-		sub, err = tx.Subscription(id)
-		return notFound(err, "subscription", id)
-	})
-	return sub, err
+	return getByID(s, ctx, "subscription", id, billing.Tx.Subscription)
 }
 
 // ListSubscriptions lists subscriptions.
 func (s *Service) ListSubscriptions(ctx context.Context, f billing.SubscriptionFilter, p billing.Page) (billing.List[*billing.Subscription], error) {
-	var l billing.List[*billing.Subscription]
-	err := s.view(ctx, func(tx billing.Tx) error {
-		var err error
-		l, err = tx.ListSubscriptions(f, p)
-		return err
-	})
-	return l, err
+	return listPage(s, ctx, func(tx billing.Tx) (billing.List[*billing.Subscription], error) { return tx.ListSubscriptions(f, p) })
 }

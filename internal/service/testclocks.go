@@ -81,13 +81,7 @@ func checkFrozenTime(t int64) error {
 
 // TestClock returns a test clock.
 func (s *Service) TestClock(ctx context.Context, id string) (*billing.TestClock, error) {
-	var c *billing.TestClock
-	err := s.view(ctx, func(tx billing.Tx) error {
-		var err error
-		c, err = tx.TestClock(id)
-		return notFound(err, "test_clock", id)
-	})
-	return c, err
+	return getByID(s, ctx, "test_clock", id, billing.Tx.TestClock)
 }
 
 // ListTestClocks lists test clocks, newest first.
