@@ -194,31 +194,10 @@ func (a *API) listSubscriptions(r *Req) Run {
 	}
 }
 
-// searchParams reads query, limit and page.
-func searchParams(f *stripewire.Form) (string, int, string) {
-	q := f.RequiredString("query")
-	limit := 10
-	if l, ok := f.Int("limit"); ok {
-		if l < 1 || l > 100 {
-			f.Fail(billing.Invalid("limit", "parameter_invalid_integer", "Invalid limit: must be between 1 and 100"))
-		}
-		limit = int(l)
-	}
-	pg, _ := f.NonEmptyString("page")
-	return q, limit, pg
-}
-
 func (a *API) searchSubscriptions(r *Req) Run {
 	q, limit, pg := searchParams(r.Form)
 	return func(ctx context.Context) (any, error) {
 		res, err := a.svc.SearchSubscriptions(ctx, q, limit, pg)
-		if err != nil {
-			return nil, err
-		}
-		out := stripewire.SearchResult{URL: "/v1/subscriptions/search", HasMore: res.HasMore, NextPage: res.NextPage}
-		for _, v := range res.Data {
-			out.Data = append(out.Data, v)
-		}
-		return out, nil
+		return searchResult("/v1/subscriptions/search", res, err)
 	}
 }

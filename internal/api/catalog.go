@@ -257,32 +257,11 @@ func (a *API) listProducts(r *Req) Run {
 	}
 }
 
-// searchPaging reads a search's limit and page.
-func searchPaging(f *stripewire.Form) (int, string) {
-	limit := 10
-	if l, ok := f.Int("limit"); ok {
-		if l < 1 || l > 100 {
-			f.Fail(billing.Invalid("limit", "parameter_invalid_integer", "Invalid limit: must be between 1 and 100"))
-		}
-		limit = int(l)
-	}
-	pg, _ := f.NonEmptyString("page")
-	return limit, pg
-}
-
 func (a *API) searchProducts(r *Req) Run {
-	q := r.Form.RequiredString("query")
-	limit, pg := searchPaging(r.Form)
+	q, limit, pg := searchParams(r.Form)
 	return func(ctx context.Context) (any, error) {
 		res, err := a.svc.SearchProducts(ctx, q, limit, pg)
-		if err != nil {
-			return nil, err
-		}
-		out := stripewire.SearchResult{URL: "/v1/products/search", HasMore: res.HasMore, NextPage: res.NextPage, Data: []any{}}
-		for _, p := range res.Data {
-			out.Data = append(out.Data, p)
-		}
-		return out, nil
+		return searchResult("/v1/products/search", res, err)
 	}
 }
 
@@ -374,17 +353,9 @@ func (a *API) listPrices(r *Req) Run {
 }
 
 func (a *API) searchPrices(r *Req) Run {
-	q := r.Form.RequiredString("query")
-	limit, pg := searchPaging(r.Form)
+	q, limit, pg := searchParams(r.Form)
 	return func(ctx context.Context) (any, error) {
 		res, err := a.svc.SearchPrices(ctx, q, limit, pg)
-		if err != nil {
-			return nil, err
-		}
-		out := stripewire.SearchResult{URL: "/v1/prices/search", HasMore: res.HasMore, NextPage: res.NextPage, Data: []any{}}
-		for _, p := range res.Data {
-			out.Data = append(out.Data, p)
-		}
-		return out, nil
+		return searchResult("/v1/prices/search", res, err)
 	}
 }

@@ -121,24 +121,9 @@ func (a *API) listCustomers(r *Req) Run {
 }
 
 func (a *API) searchCustomers(r *Req) Run {
-	q := r.Form.RequiredString("query")
-	limit := 10
-	if l, ok := r.Form.Int("limit"); ok {
-		if l < 1 || l > 100 {
-			r.Form.Fail(billing.Invalid("limit", "parameter_invalid_integer", "Invalid limit: must be between 1 and 100"))
-		}
-		limit = int(l)
-	}
-	pg, _ := r.Form.NonEmptyString("page")
+	q, limit, pg := searchParams(r.Form)
 	return func(ctx context.Context) (any, error) {
 		res, err := a.svc.SearchCustomers(ctx, q, limit, pg)
-		if err != nil {
-			return nil, err
-		}
-		out := stripewire.SearchResult{URL: "/v1/customers/search", HasMore: res.HasMore, NextPage: res.NextPage}
-		for _, c := range res.Data {
-			out.Data = append(out.Data, c)
-		}
-		return out, nil
+		return searchResult("/v1/customers/search", res, err)
 	}
 }

@@ -262,14 +262,7 @@ func (a *API) searchInvoices(r *Req) Run {
 	q, limit, pg := searchParams(r.Form)
 	return func(ctx context.Context) (any, error) {
 		res, err := a.svc.SearchInvoices(ctx, q, limit, pg)
-		if err != nil {
-			return nil, err
-		}
-		out := stripewire.SearchResult{URL: "/v1/invoices/search", HasMore: res.HasMore, NextPage: res.NextPage}
-		for _, v := range res.Data {
-			out.Data = append(out.Data, v)
-		}
-		return out, nil
+		return searchResult("/v1/invoices/search", res, err)
 	}
 }
 

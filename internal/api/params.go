@@ -8,13 +8,7 @@ import (
 
 // page reads limit, starting_after and ending_before.
 func page(f *stripewire.Form) billing.Page {
-	p := billing.Page{Limit: 10}
-	if l, ok := f.Int("limit"); ok {
-		if l < 1 || l > 100 {
-			f.Fail(billing.Invalid("limit", "parameter_invalid_integer", "Invalid limit: must be between 1 and 100"))
-		}
-		p.Limit = int(l)
-	}
+	p := billing.Page{Limit: limitParam(f)}
 	p.StartingAfter, _ = f.NonEmptyString("starting_after")
 	p.EndingBefore, _ = f.NonEmptyString("ending_before")
 	if p.StartingAfter != "" && p.EndingBefore != "" {
@@ -100,4 +94,37 @@ func nonEmpty(f *stripewire.Form, key string, max int) service.Field[string] {
 	}
 	f.MaxLen(key, v, max)
 	return service.Set(v)
+}
+
+// searchResult converts one page of a service search into the search_result
+// object served at url.
+func searchResult[T any](url string, res service.SearchPage[T], err error) (any, error) {
+	if err != nil {
+		return nil, err
+	}
+	out := stripewire.SearchResult{URL: url, HasMore: res.HasMore, NextPage: res.NextPage, Data: make([]any, 0, len(res.Data))}
+	for _, v := range res.Data {
+		out.Data = append(out.Data, v)
+	}
+	return out, nil
+}
+
+// limitParam reads limit: 1 to 100, 10 when not sent.
+func limitParam(f *stripewire.Form) int {
+	l, ok := f.Int("limit")
+	if !ok {
+		return 10
+	}
+	if l < 1 || l > 100 {
+		f.Fail(billing.Invalid("limit", "parameter_invalid_integer", "Invalid limit: must be between 1 and 100"))
+	}
+	return int(l)
+}
+
+// searchParams reads a search's query, limit and page.
+func searchParams(f *stripewire.Form) (query string, limit int, page string) {
+	query = f.RequiredString("query")
+	limit = limitParam(f)
+	page, _ = f.NonEmptyString("page")
+	return query, limit, page
 }
