@@ -38,20 +38,14 @@ type CancelParams struct {
 func (s *Service) CancelSubscription(ctx context.Context, id string, p CancelParams) (*billing.Subscription, error) {
 	var sub *billing.Subscription
 	err := s.update(ctx, func(tx billing.Tx) error {
+		var c *billing.Customer
+		var now int64
 		var err error
-		if sub, err = tx.Subscription(id); err != nil {
-			return notFound(err, "subscription", id)
+		if sub, c, now, err = subscriptionAt(tx, id); err != nil {
+			return err
 		}
 		if sub.Ended() {
 			return billing.Invalid("", "resource_missing", "A canceled subscription can only update its cancellation_details and metadata.")
-		}
-		c, err := tx.Customer(sub.Customer)
-		if err != nil {
-			return err
-		}
-		now, err := customerNow(tx, c)
-		if err != nil {
-			return err
 		}
 		if p.CancellationDetails.Set {
 			sub.CancellationDetails = p.CancellationDetails.Value
@@ -80,20 +74,14 @@ func (s *Service) CancelSubscription(ctx context.Context, id string, p CancelPar
 func (s *Service) ResumeSubscription(ctx context.Context, id string) (*billing.Subscription, error) {
 	var sub *billing.Subscription
 	err := s.update(ctx, func(tx billing.Tx) error {
+		var c *billing.Customer
+		var now int64
 		var err error
-		if sub, err = tx.Subscription(id); err != nil {
-			return notFound(err, "subscription", id)
+		if sub, c, now, err = subscriptionAt(tx, id); err != nil {
+			return err
 		}
 		if sub.Status != billing.SubPaused {
 			return billing.Invalid("", "subscription_unexpected_state", "Only a paused subscription can be resumed; this one is %s.", sub.Status)
-		}
-		c, err := tx.Customer(sub.Customer)
-		if err != nil {
-			return err
-		}
-		now, err := customerNow(tx, c)
-		if err != nil {
-			return err
 		}
 		prev := cloneSub(sub)
 		sub.Status = billing.SubActive

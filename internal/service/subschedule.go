@@ -14,20 +14,13 @@ import (
 func (s *Service) ScheduleSubscriptionChange(ctx context.Context, id string, items []ItemParams) (*billing.Subscription, error) {
 	var sub *billing.Subscription
 	err := s.update(ctx, func(tx billing.Tx) error {
+		var now int64
 		var err error
-		if sub, err = tx.Subscription(id); err != nil {
-			return notFound(err, "subscription", id)
+		if sub, _, now, err = subscriptionAt(tx, id); err != nil {
+			return err
 		}
 		if sub.Ended() {
 			return billing.Invalid("", "", "A canceled subscription cannot be changed.")
-		}
-		c, err := tx.Customer(sub.Customer)
-		if err != nil {
-			return err
-		}
-		now, err := customerNow(tx, c)
-		if err != nil {
-			return err
 		}
 		prev := cloneSub(sub)
 		if len(items) == 0 {

@@ -11,16 +11,10 @@ import (
 func (s *Service) UpdateSubscription(ctx context.Context, id string, p SubscriptionParams) (*billing.Subscription, error) {
 	var sub *billing.Subscription
 	err := s.update(ctx, func(tx billing.Tx) error {
+		var c *billing.Customer
+		var now int64
 		var err error
-		if sub, err = tx.Subscription(id); err != nil {
-			return notFound(err, "subscription", id)
-		}
-		c, err := tx.Customer(sub.Customer)
-		if err != nil {
-			return err
-		}
-		now, err := customerNow(tx, c)
-		if err != nil {
+		if sub, c, now, err = subscriptionAt(tx, id); err != nil {
 			return err
 		}
 		return s.updateSubscription(tx, sub, c, p, now)
@@ -420,4 +414,19 @@ func (s *Service) finalizeAndCharge(tx billing.Tx, sub *billing.Subscription, in
 	sub.EndedAt, sub.CanceledAt = stored.EndedAt, stored.CanceledAt
 	sub.CancellationDetails = stored.CancellationDetails
 	return nil
+}
+
+// subscriptionAt loads the subscription with id (a 404 when there is none),
+// its customer, and the customer's "now" (its test clock's time, if any).
+func subscriptionAt(tx billing.Tx, id string) (*billing.Subscription, *billing.Customer, int64, error) {
+	sub, err := tx.Subscription(id)
+	if err != nil {
+		return nil, nil, 0, notFound(err, "subscription", id)
+	}
+	c, err := tx.Customer(sub.Customer)
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	now, err := customerNow(tx, c)
+	return sub, c, now, err
 }
