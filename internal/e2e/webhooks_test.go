@@ -289,14 +289,20 @@ func TestWebhookSubscriptionEvents(t *testing.T) {
 	if _, err := e.sc.V1Subscriptions.Cancel(e.ctx, sub.ID, nil); err != nil {
 		t.Fatal(err)
 	}
+	// Deliveries are concurrent and unordered, and the subscription has more
+	// than one update (its first invoice being paid also updates it): wait
+	// for the update this test is about, not just any.
 	var got []stripe.Event
 	waitFor(t, 10*time.Second, "the subscription's events", func() bool {
 		got = r.received()
 		seen := map[string]bool{}
 		for _, ev := range got {
 			seen[string(ev.Type)] = true
+			if _, ok := ev.Data.PreviousAttributes["cancel_at_period_end"]; ok && ev.Type == "customer.subscription.updated" {
+				seen["cancel update"] = true
+			}
 		}
-		return seen["customer.subscription.created"] && seen["customer.subscription.deleted"] && seen["invoice.paid"] && seen["customer.subscription.updated"]
+		return seen["customer.subscription.created"] && seen["customer.subscription.deleted"] && seen["invoice.paid"] && seen["cancel update"]
 	})
 	cancelAtPeriodEnd := false
 	for _, ev := range got {
