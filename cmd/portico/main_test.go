@@ -107,7 +107,7 @@ func startServer(t *testing.T, env []string, args ...string) *server {
 	}
 	s := &server{cmd: cmd, url: "http://" + addr, stdout: out}
 	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	deadline := time.Now().Add(30 * time.Second)
+	deadline := time.Now().Add(2 * time.Minute)
 	for {
 		res, err := http.Get(s.url + "/healthz")
 		if err == nil {
@@ -172,7 +172,7 @@ func TestKillNineLosesNothingAcknowledged(t *testing.T) {
 		}(w)
 	}
 	// Kill once a good number of writes has been acknowledged.
-	deadline := time.Now().Add(30 * time.Second)
+	deadline := time.Now().Add(2 * time.Minute)
 	for {
 		mu.Lock()
 		n := len(acked)
@@ -216,7 +216,7 @@ func TestDevModePrintsKeyAndCurl(t *testing.T) {
 	dir := t.TempDir()
 	s := startServer(t, []string{"PORTICO_LOG_LEVEL=error"}, "--db", "sqlite:"+filepath.Join(dir, "p.db"))
 	var key string
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(2 * time.Minute)
 	for key == "" && time.Now().Before(deadline) {
 		sc := bufio.NewScanner(strings.NewReader(s.stdout.String()))
 		for sc.Scan() {

@@ -52,7 +52,7 @@ func startUI(t *testing.T, width int64) *uiEnv {
 	}
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	bctx, cancelTab := chromedp.NewContext(actx)
-	bctx, cancelTime := context.WithTimeout(bctx, 60*time.Second)
+	bctx, cancelTime := context.WithTimeout(bctx, 2*patience)
 	t.Cleanup(func() { cancelTime(); cancelTab(); cancelAlloc() })
 	if err := chromedp.Do(bctx, chromedp.EmulateViewport(width, 900)); err != nil {
 		t.Fatalf("starting Chromium: %v", err)
@@ -94,7 +94,7 @@ func (u *uiEnv) submit(sel string) {
 	get(u, chromedp.Evaluate[bool](`(window.__porticoOld = true, document.querySelector(`+strconv.Quote(sel)+`).click(), true)`))
 	// Evaluating fails while the page changes; try again until the new
 	// page answers.
-	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+	for deadline := time.Now().Add(patience); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
 		loaded, err := chromedp.Run(u.browser, chromedp.Evaluate[bool](`!window.__porticoOld && document.readyState === "complete"`))
 		if err == nil && loaded {
 			return

@@ -58,7 +58,7 @@ func (e *env) newClock(frozen int64, name string) *stripe.TestHelpersTestClock {
 // the test after a deadline.
 func (e *env) waitForClock(id string) *stripe.TestHelpersTestClock {
 	e.t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(patience)
 	for {
 		c, err := e.sc.V1TestHelpersTestClocks.Retrieve(e.ctx, id, nil)
 		if err != nil {
@@ -68,7 +68,7 @@ func (e *env) waitForClock(id string) *stripe.TestHelpersTestClock {
 			return c
 		}
 		if time.Now().After(deadline) {
-			e.t.Fatalf("clock %s still advancing after 10s: %+v", id, c)
+			e.t.Fatalf("clock %s still advancing after %s: %+v", id, patience, c)
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
@@ -413,7 +413,7 @@ func TestClockRunnerStopsPromptly(t *testing.T) {
 	}()
 	select {
 	case <-stopped:
-	case <-time.After(5 * time.Second):
+	case <-time.After(patience):
 		t.Fatal("Stop did not return")
 	}
 	// Never started: Stop returns at once.

@@ -8,7 +8,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/porticohq/portico/internal/app"
 	stripe "github.com/stripe/stripe-go/v85"
@@ -37,7 +36,7 @@ func TestWebhookRetriesUntilSuccess(t *testing.T) {
 	}
 	ev := r.waitEvents(1)[0]
 	// Delivered once as a success, after two recorded failures.
-	waitFor(t, 5*time.Second, "the success to be recorded", func() bool {
+	waitFor(t, "the success to be recorded", func() bool {
 		_, reports, err := e.app.Service.EventDeliveries(e.ctx, ev.ID)
 		return err == nil && len(reports) == 1 && reports[0].Delivery.State == "succeeded"
 	})
@@ -74,16 +73,19 @@ func TestWebhookRetriesUntilSuccess(t *testing.T) {
 }
 
 // TestWebhookHangingEndpointDoesNotDelayOthers: one endpoint never
-// answers; another, healthy, gets every event promptly.
+// answers; another, healthy, gets every event while every attempt at the
+// hanging one is still waiting (none has reached its 10 s timeout), so no
+// delivery waited for the hanging endpoint.
 func TestWebhookHangingEndpointDoesNotDelayOthers(t *testing.T) {
 	e := start(t)
 	release := make(chan struct{})
-	var hung atomic.Int64
+	var hung, gaveUp atomic.Int64
 	hang := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		hung.Add(1)
 		select {
 		case <-release:
 		case <-r.Context().Done():
+			gaveUp.Add(1)
 		}
 	}))
 	t.Cleanup(func() { close(release); hang.Close() })
@@ -96,16 +98,14 @@ func TestWebhookHangingEndpointDoesNotDelayOthers(t *testing.T) {
 	healthy.endpoint(e, "*")
 
 	const n = 100
-	start := time.Now()
 	for i := 0; i < n; i++ {
 		if _, err := e.sc.V1Customers.Create(e.ctx, &stripe.CustomerCreateParams{}); err != nil {
 			t.Fatal(err)
 		}
 	}
 	healthy.waitEvents(n)
-	took := time.Since(start)
-	if took > 5*time.Second {
-		t.Fatalf("healthy endpoint got %d events in %s with another endpoint hanging", n, took)
+	if g := gaveUp.Load(); g > 0 {
+		t.Fatalf("the healthy endpoint got its %d events only after %d attempts at the hanging one timed out", n, g)
 	}
 	if hung.Load() == 0 {
 		t.Fatal("the hanging endpoint was never tried")
@@ -114,7 +114,7 @@ func TestWebhookHangingEndpointDoesNotDelayOthers(t *testing.T) {
 	if h := hung.Load(); h > 16 {
 		t.Fatalf("%d attempts in flight to the hanging endpoint, want at most 16", h)
 	}
-	t.Logf("%d events reached the healthy endpoint in %s; %d attempts hang on the other", n, took.Round(time.Millisecond), hung.Load())
+	t.Logf("%d events reached the healthy endpoint; %d attempts hang on the other", n, hung.Load())
 }
 
 // TestWebhookBlockPrivate: with PORTICO_WEBHOOK_BLOCK_PRIVATE=1, a
@@ -135,7 +135,7 @@ func TestWebhookBlockPrivate(t *testing.T) {
 		}
 		evID = ev.ID
 	}
-	waitFor(t, 10*time.Second, "the refused attempt", func() bool {
+	waitFor(t, "the refused attempt", func() bool {
 		_, reports, err := e.app.Service.EventDeliveries(e.ctx, evID)
 		return err == nil && len(reports) == 1 && len(reports[0].Attempts) > 0
 	})
@@ -169,18 +169,18 @@ func TestWebhookEndpointDisabledAfterFailingForDays(t *testing.T) {
 	if _, err := e.sc.V1Customers.Create(e.ctx, &stripe.CustomerCreateParams{}); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, 20*time.Second, "the endpoint to be disabled", func() bool {
+	waitFor(t, "the endpoint to be disabled", func() bool {
 		got, err := e.sc.V1WebhookEndpoints.Retrieve(e.ctx, we.ID, nil)
 		return err == nil && got.Status == "disabled"
 	})
 	// The notice follows the commit that disabled it.
-	waitFor(t, 5*time.Second, "the notice in the log", func() bool {
+	waitFor(t, "the notice in the log", func() bool {
 		return strings.Contains(logs.String(), "webhook endpoint disabled") && strings.Contains(logs.String(), we.ID)
 	})
 	if strings.Contains(logs.String(), "whsec_") {
 		t.Error("the log shows a signing secret")
 	}
-	waitFor(t, 10*time.Second, "the event to count as failed", func() bool {
+	waitFor(t, "the event to count as failed", func() bool {
 		evs := e.listEvents(&stripe.EventListParams{DeliverySuccess: stripe.Bool(false)})
 		return len(evs) == 1 && evs[0].PendingWebhooks == 1
 	})
