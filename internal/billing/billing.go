@@ -52,12 +52,16 @@ func RandomString(n int) string {
 // not secrets; portal session tokens are made separately with 128+ bits of
 // randomness.
 func NewID(prefix string) string {
-	return prefix + "_" + timePart(time.Now()) + RandomString(17)
+	return prefix + "_" + TimePart(time.Now()) + RandomString(17)
 }
 
-// timePart encodes t's Unix milliseconds in 7 base-62 characters, big-endian
-// and zero-padded, so ids made later sort after earlier ones.
-func timePart(t time.Time) string {
+// TimePartLen is the length of TimePart's result.
+const TimePartLen = 7
+
+// TimePart encodes t's Unix milliseconds in 7 base-62 characters, big-endian
+// and zero-padded, so ids (and other keys) made later sort after earlier
+// ones.
+func TimePart(t time.Time) string {
 	ms := t.UnixMilli()
 	var b [7]byte
 	for i := len(b) - 1; i >= 0; i-- {

@@ -22,9 +22,9 @@ func TestNewIDIsTimeOrderedAndRandom(t *testing.T) {
 		ids = append(ids, id)
 	}
 	// Ids made in later milliseconds sort after earlier ones.
-	a := timePart(time.UnixMilli(1_700_000_000_000))
-	b := timePart(time.UnixMilli(1_700_000_000_001))
-	c := timePart(time.UnixMilli(1_800_000_000_000))
+	a := TimePart(time.UnixMilli(1_700_000_000_000))
+	b := TimePart(time.UnixMilli(1_700_000_000_001))
+	c := TimePart(time.UnixMilli(1_800_000_000_000))
 	if !(a < b && b < c) {
 		t.Fatalf("time parts out of order: %s %s %s", a, b, c)
 	}

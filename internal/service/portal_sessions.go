@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/porticohq/portico/internal/billing"
@@ -27,16 +28,35 @@ type PortalSessionParams struct {
 	AfterExpiration *billing.PortalAfterExpiration
 }
 
-// HashToken returns the hex SHA-256 of a portal token, the only form in
-// which tokens are stored.
+// HashToken returns the key a portal token (session link or visit cookie)
+// is stored under, the only form in which tokens are stored: the token's
+// time part (see newPortalToken) followed by the hex SHA-256 of the whole
+// token. The time part is not secret (ids carry the same); it makes keys
+// of new tokens sort after older ones, so storing a session appends to the
+// token index instead of writing a random page of it, which matters at
+// thousands of sessions a second.
 func HashToken(token string) string {
 	sum := sha256.Sum256([]byte(token))
+	h := hex.EncodeToString(sum[:])
+	if _, rest, ok := strings.Cut(token, "_"); ok && len(rest) > billing.TimePartLen {
+		return rest[:billing.TimePartLen] + h
+	}
+	return h
+}
+
+// hashSecret returns the hex SHA-256 of s, for keys derived from values
+// that are not portal tokens (such as an email address for rate limits).
+func hashSecret(s string) string {
+	sum := sha256.Sum256([]byte(s))
 	return hex.EncodeToString(sum[:])
 }
 
 // newPortalToken returns a fresh secret for a portal URL: the data set's
-// prefix and 32 random characters (190 bits).
-func newPortalToken(live bool) string { return modePrefix(live) + billing.RandomString(32) }
+// prefix, the creation time (TimePart: 7 characters, not secret) and 32
+// random characters (190 bits).
+func newPortalToken(live bool) string {
+	return modePrefix(live) + billing.TimePart(time.Now()) + billing.RandomString(32)
+}
 
 // CreatePortalSession creates a portal session for a customer: it checks
 // the flow against the customer's subscriptions and the configuration, and

@@ -287,7 +287,7 @@ func countLoginHits(tx billing.Tx, r PortalLoginRequest) error {
 	if err != nil {
 		return err
 	}
-	mailHits, err := tx.CountHit("portal_login:email:"+HashToken(strings.ToLower(r.Email)), window)
+	mailHits, err := tx.CountHit("portal_login:email:"+hashSecret(strings.ToLower(r.Email)), window)
 	if err != nil {
 		return err
 	}
