@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/porticohq/portico/internal/metrics"
+	"github.com/porticohq/portico/internal/webhook"
 )
 
 // Portico's metrics, served at /metrics in Prometheus's text format. They
@@ -200,43 +201,26 @@ func (a *App) registerWorkerMetrics() {
 	reg := a.metrics.reg
 	reg.Func(metrics.KindCounter, "portico_webhook_attempts_total",
 		"Webhook delivery attempts by outcome: succeeded, retrying (failed, due again after the backoff), gave_up (failed past the retry window).",
-		[]string{"outcome"}, func(ctx context.Context, emit metrics.Emit) {
-			if w := a.webhookWorker.Load(); w != nil {
-				s := w.Stats()
-				emit(float64(s.Succeeded), "succeeded")
-				emit(float64(s.Retrying), "retrying")
-				emit(float64(s.GaveUp), "gave_up")
-			}
-		})
+		[]string{"outcome"}, a.fromWebhookWorker(func(s webhook.Stats, emit metrics.Emit) {
+			emit(float64(s.Succeeded), "succeeded")
+			emit(float64(s.Retrying), "retrying")
+			emit(float64(s.GaveUp), "gave_up")
+		}))
 	reg.Func(metrics.KindCounter, "portico_webhook_endpoints_disabled_total",
-		"Webhook endpoints disabled by this process for failing too long.", nil, func(ctx context.Context, emit metrics.Emit) {
-			if w := a.webhookWorker.Load(); w != nil {
-				emit(float64(w.Stats().Disabled))
-			}
-		})
+		"Webhook endpoints disabled by this process for failing too long.", nil,
+		a.fromWebhookWorker(func(s webhook.Stats, emit metrics.Emit) { emit(float64(s.Disabled)) }))
 	reg.Func(metrics.KindGauge, "portico_webhook_deliveries_claimed",
 		"Webhook deliveries this process has claimed, by state: in_flight (being sent) or queued (waiting for a slot on their endpoint).",
-		[]string{"state"}, func(ctx context.Context, emit metrics.Emit) {
-			if w := a.webhookWorker.Load(); w != nil {
-				s := w.Stats()
-				emit(float64(s.InFlight), "in_flight")
-				emit(float64(s.Queued), "queued")
-			}
-		})
+		[]string{"state"}, a.fromWebhookWorker(func(s webhook.Stats, emit metrics.Emit) {
+			emit(float64(s.InFlight), "in_flight")
+			emit(float64(s.Queued), "queued")
+		}))
 	reg.Func(metrics.KindGauge, "portico_webhook_endpoints_due",
 		"Enabled webhook endpoints with a delivery due now and not claimed (read from the database).", nil,
-		func(ctx context.Context, emit metrics.Emit) {
-			if q, ok := a.webhookQueue(ctx); ok {
-				emit(float64(q.endpointsDue))
-			}
-		})
+		a.fromWebhookQueue(func(q webhookQueueState, emit metrics.Emit) { emit(float64(q.endpointsDue)) }))
 	reg.Func(metrics.KindGauge, "portico_webhook_oldest_due_seconds",
 		"How long the oldest unclaimed due webhook delivery has been waiting (0 when none is due).", nil,
-		func(ctx context.Context, emit metrics.Emit) {
-			if q, ok := a.webhookQueue(ctx); ok {
-				emit(q.oldestDue.Seconds())
-			}
-		})
+		a.fromWebhookQueue(func(q webhookQueueState, emit metrics.Emit) { emit(q.oldestDue.Seconds()) }))
 	reg.Func(metrics.KindGauge, "portico_scheduler_last_pass_age_seconds",
 		"Time since the billing scheduler last finished a pass over due subscriptions (it runs every 10 s).", nil,
 		func(ctx context.Context, emit metrics.Emit) {
@@ -251,4 +235,23 @@ func (a *App) registerWorkerMetrics() {
 				emit(lag.Seconds())
 			}
 		})
+}
+
+// fromWebhookWorker collects from the webhook worker's counts, while it
+// runs.
+func (a *App) fromWebhookWorker(collect func(webhook.Stats, metrics.Emit)) func(context.Context, metrics.Emit) {
+	return func(_ context.Context, emit metrics.Emit) {
+		if w := a.webhookWorker.Load(); w != nil {
+			collect(w.Stats(), emit)
+		}
+	}
+}
+
+// fromWebhookQueue collects from the outbox, read now.
+func (a *App) fromWebhookQueue(collect func(webhookQueueState, metrics.Emit)) func(context.Context, metrics.Emit) {
+	return func(ctx context.Context, emit metrics.Emit) {
+		if q, ok := a.webhookQueue(ctx); ok {
+			collect(q, emit)
+		}
+	}
 }
