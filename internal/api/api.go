@@ -41,6 +41,11 @@ type Config struct {
 	Clock billing.Clock
 	// RequestHashKey keys the fingerprints of idempotent requests.
 	RequestHashKey []byte
+	// Observe, when set, is called once per route as routes are
+	// registered, with its method ("" for the catch-all) and path pattern;
+	// the function it returns is called after each request to the route
+	// with the status and duration (metrics).
+	Observe func(method, pattern string) func(status int, elapsed time.Duration)
 }
 
 // API is the /v1 HTTP handler.
@@ -56,6 +61,7 @@ type API struct {
 	mux       *http.ServeMux
 
 	requestHashKey []byte
+	observe        func(method, pattern string) func(status int, elapsed time.Duration)
 }
 
 // New returns the API.
@@ -70,7 +76,7 @@ func New(cfg Config) *API {
 		svc: cfg.Service, log: cfg.Logger, secret: cfg.SecretKeyHash, publish: []byte(cfg.PublishableKey),
 		livemode: cfg.Livemode, publicURL: strings.TrimRight(cfg.PublicURL, "/"),
 		clock: cfg.Clock, inflight: newInflight(), mux: http.NewServeMux(),
-		requestHashKey: cfg.RequestHashKey,
+		requestHashKey: cfg.RequestHashKey, observe: cfg.Observe,
 	}
 	a.routes()
 	return a
@@ -133,9 +139,22 @@ func (w *statusWriter) WriteHeader(code int) {
 	w.ResponseWriter.WriteHeader(code)
 }
 
-// contract wraps every endpoint with the request id, the request log,
-// panic recovery and authentication.
+// recorder returns what records a route's requests for metrics.
+func (a *API) recorder(route string) func(status int, elapsed time.Duration) {
+	if a.observe == nil {
+		return func(int, time.Duration) {}
+	}
+	method, path, ok := strings.Cut(route, " ")
+	if !ok {
+		method, path = "", route
+	}
+	return a.observe(method, path)
+}
+
+// contract wraps every endpoint with the request id, the request log and
+// metrics, panic recovery and authentication.
 func (a *API) contract(route string, next http.HandlerFunc) http.Handler {
+	record := a.recorder(route)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		reqID := "req_" + billing.RandomString(14)
@@ -149,9 +168,11 @@ func (a *API) contract(route string, next http.HandlerFunc) http.Handler {
 				a.log.Error("panic serving request", "request_id", reqID, "route", route, "panic", p)
 				stripewire.WriteError(sw, stripewire.InternalError)
 			}
+			elapsed := time.Since(start)
+			record(sw.status, elapsed)
 			if a.log.Enabled(r.Context(), slog.LevelInfo) {
 				a.log.LogAttrs(r.Context(), slog.LevelInfo, "request", slog.String("method", r.Method), slog.String("route", route),
-					slog.Int("status", sw.status), slog.Float64("duration_ms", float64(time.Since(start).Microseconds())/1000),
+					slog.Int("status", sw.status), slog.Float64("duration_ms", float64(elapsed.Microseconds())/1000),
 					slog.String("request_id", reqID))
 			}
 		}()

@@ -13,7 +13,9 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"os"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/porticohq/portico/internal/api"
@@ -41,6 +43,10 @@ type Config struct {
 	Clock  billing.Clock
 	// EventRetention is how long events are kept (default 30 days).
 	EventRetention time.Duration
+	// MetricsToken, when set, is the bearer token /metrics requires
+	// (default: PORTICO_METRICS_TOKEN; empty serves /metrics to anyone who
+	// can reach it).
+	MetricsToken string
 }
 
 // App is a running Portico.
@@ -63,6 +69,10 @@ type App struct {
 	mailer   mail.Mailer
 	mailbox  *mail.Mailbox // the dev mailbox, when mail is not sent by SMTP
 	webhooks *webhook.Worker
+
+	metrics       *appMetrics
+	webhookWorker atomic.Pointer[webhook.Worker] // for scrapes, which run beside Start and Close
+	migrated      atomic.Bool                    // /readyz has seen no migration pending
 }
 
 // Settings keys.
@@ -86,6 +96,9 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	if cfg.Clock == nil {
 		cfg.Clock = billing.WallClock{}
 	}
+	if cfg.MetricsToken == "" {
+		cfg.MetricsToken = os.Getenv("PORTICO_METRICS_TOKEN")
+	}
 	if cfg.SecretKey != "" && !validSecretKey(cfg.SecretKey) {
 		return nil, errors.New("PORTICO_SECRET_KEY must start with sk_test_ or sk_live_ and have at least 24 characters after it")
 	}
@@ -97,7 +110,8 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 		store.Close()
 		return nil, err
 	}
-	a := &App{Store: store, cfg: cfg}
+	a := &App{Store: store, cfg: cfg, metrics: newAppMetrics()}
+	a.registerWorkerMetrics()
 	var keyHash [32]byte
 	var live bool
 	var fingerprintKey, requestHashKey []byte
@@ -126,7 +140,7 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	a.API = api.New(api.Config{
 		Service: a.Service, Logger: cfg.Logger, SecretKeyHash: keyHash, Livemode: live,
 		PublishableKey: a.PublishableKey, PublicURL: cfg.PublicURL, Clock: cfg.Clock,
-		RequestHashKey: requestHashKey,
+		RequestHashKey: requestHashKey, Observe: a.metrics.observeAPI,
 	})
 	return a, nil
 }
@@ -209,7 +223,9 @@ func randomHex(n int) string {
 	return hex.EncodeToString(b)
 }
 
-// Handler returns Portico's HTTP handler: the /v1 API and health checks.
+// Handler returns Portico's HTTP handler: the /v1 API, the pages, health
+// checks (/healthz: the process is up; /readyz: the database answers and
+// its schema is current) and metrics (/metrics).
 func (a *App) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/v1/", a.API)
@@ -218,7 +234,9 @@ func (a *App) Handler() http.Handler {
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Write([]byte("ok\n"))
 	})
-	return mux
+	mux.Handle("GET /readyz", a.readyHandler())
+	mux.Handle("GET /metrics", a.metricsHandler())
+	return a.metrics.countPages(mux)
 }
 
 // Close stops the background work, then closes the store (finishing queued

@@ -36,6 +36,7 @@ func (a *App) startWebhooks() {
 	}
 	w := webhook.New(cfg)
 	a.webhooks = w
+	a.webhookWorker.Store(w)
 	// Every durable commit wakes the worker, which then looks for due
 	// deliveries (a read) before claiming any (a write).
 	a.Store.OnCommit(w.Wake)
@@ -46,6 +47,7 @@ func (a *App) stopWebhooks() {
 	if a.webhooks != nil {
 		a.webhooks.Stop()
 		a.webhooks = nil
+		a.webhookWorker.Store(nil)
 	}
 }
 

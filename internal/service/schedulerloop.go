@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/porticohq/portico/internal/billing"
@@ -158,6 +159,17 @@ type Scheduler struct {
 	Interval time.Duration
 	cancel   context.CancelFunc
 	wg       sync.WaitGroup
+	lastPass atomic.Int64 // unix nanoseconds when the last run ended
+}
+
+// LastPass returns when the scheduler last finished a run (the zero time
+// before the first). It is wall-clock time, like the scheduler's ticker:
+// metrics report how long ago it was.
+func (sc *Scheduler) LastPass() time.Time {
+	if n := sc.lastPass.Load(); n != 0 {
+		return time.Unix(0, n)
+	}
+	return time.Time{}
 }
 
 // NewScheduler returns a scheduler for s; Start starts it.
@@ -182,6 +194,9 @@ func (sc *Scheduler) Start() {
 				sc.log.Error("advancing subscriptions", "error", err)
 			} else if n > 0 {
 				sc.log.Info("subscriptions advanced", "count", n)
+			}
+			if ctx.Err() == nil {
+				sc.lastPass.Store(time.Now().UnixNano())
 			}
 			select {
 			case <-ctx.Done():

@@ -85,6 +85,7 @@ func (w *Worker) disable(f billing.EndpointFailure) {
 	case err != nil:
 		w.cfg.Logger.Error("webhook worker: disabling a failing endpoint", "endpoint", f.Endpoint, "error", err)
 	case url != "":
+		w.counts.disabled.Add(1)
 		w.cfg.Logger.Warn("webhook endpoint disabled: its deliveries have failed without a success since "+
 			time.Unix(f.Since, 0).UTC().Format(time.RFC3339)+"; fix it and enable it again (disabled=false)",
 			"endpoint", f.Endpoint, "url", url)

@@ -111,6 +111,8 @@ type Worker struct {
 
 	mu    sync.Mutex
 	lanes map[string]*lane
+
+	counts counters // outcomes, for Stats
 }
 
 // holdPerEndpoint × PerEndpoint deliveries of one endpoint are held at
@@ -324,6 +326,7 @@ func (w *Worker) run(l *lane, j *job) {
 	defer w.sends.Done()
 	res, ok := w.attempt(j)
 	if ok {
+		w.counts.count(res.Succeeded, res.NextAttempt)
 		select {
 		case w.results <- res:
 		case <-w.ctx.Done():
