@@ -58,6 +58,7 @@ func (p *Pages) Mount(mux *http.ServeMux) {
 	mux.Handle("GET /billing/invoices/{id}", secure(p.invoicePage))
 	mux.Handle("GET /billing/invoices/{id}/pdf", secure(p.invoicePDF))
 	mux.Handle("POST /billing/invoices/{id}/pay", secure(p.payInvoice))
+	mux.HandleFunc("GET /billing/files/{id}", p.brandImage)
 	mux.Handle("GET "+service.ThreeDSPath+"{id}", secure(p.threeDSPage))
 	mux.Handle("POST "+service.ThreeDSPath+"{id}", secure(p.threeDSAnswer))
 }
