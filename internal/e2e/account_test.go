@@ -205,3 +205,61 @@ func TestAccountValidation(t *testing.T) {
 		t.Fatalf("branding after failures: %+v", a.Settings.Branding)
 	}
 }
+
+// The hosted invoice page and the invoice PDF carry the account's logo
+// and colour.
+func TestAccountBrandingOnInvoices(t *testing.T) {
+	e := start(t)
+	logo, err := e.upload("business_logo", "logo.png", pngImage(t, 160, 40, color.RGBA{0x0a, 0x7d, 0x3b, 0xff}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.sc.V1Accounts.Update(e.ctx, "acct_portico", &stripe.AccountUpdateParams{
+		BusinessProfile: &stripe.AccountUpdateBusinessProfileParams{Name: stripe.String("Acme <Cloud>")},
+		Settings: &stripe.AccountUpdateSettingsParams{Branding: &stripe.AccountUpdateSettingsBrandingParams{
+			Logo: stripe.String(logo.ID), PrimaryColor: stripe.String("#ffeb3b")}}}); err != nil {
+		t.Fatal(err)
+	}
+	cus, err := e.sc.V1Customers.Create(e.ctx, &stripe.CustomerCreateParams{Email: stripe.String("jo@example.com")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.sc.V1InvoiceItems.Create(e.ctx, &stripe.InvoiceItemCreateParams{Customer: stripe.String(cus.ID), Amount: stripe.Int64(500), Currency: stripe.String("usd")}); err != nil {
+		t.Fatal(err)
+	}
+	in, err := e.sc.V1Invoices.Create(e.ctx, &stripe.InvoiceCreateParams{Customer: stripe.String(cus.ID), CollectionMethod: stripe.String("send_invoice"),
+		DaysUntilDue: stripe.Int64(30), PendingInvoiceItemsBehavior: stripe.String("include")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if in, err = e.sc.V1Invoices.FinalizeInvoice(e.ctx, in.ID, nil); err != nil {
+		t.Fatal(err)
+	}
+	page, err := http.Get(e.srv.URL + in.HostedInvoiceURL) // no public URL configured: relative
+	if err != nil {
+		t.Fatal(err)
+	}
+	html, _ := io.ReadAll(page.Body)
+	page.Body.Close()
+	// The yellow is darkened until it reads on white.
+	for _, want := range []string{`<img id="logo" src="/billing/files/` + logo.ID + `" alt="Acme &lt;Cloud&gt;">`, "h1{color:#"} {
+		if !strings.Contains(string(html), want) {
+			t.Errorf("hosted invoice page lacks %q", want)
+		}
+	}
+	if strings.Contains(string(html), "h1{color:#ffeb3b}") {
+		t.Error("the brand colour was used as text without enough contrast")
+	}
+	if !strings.Contains(page.Header.Get("Content-Security-Policy"), "img-src 'self'") {
+		t.Errorf("CSP %q does not allow the logo", page.Header.Get("Content-Security-Policy"))
+	}
+	pdf, err := http.Get(e.srv.URL + in.InvoicePDF)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(pdf.Body)
+	pdf.Body.Close()
+	if !bytes.Contains(b, []byte("/Subtype /Image")) || !bytes.Contains(b, []byte("1.000 0.922 0.231 rg")) {
+		t.Error("the invoice PDF lacks the logo or the colour band")
+	}
+}

@@ -120,6 +120,7 @@ func (h *Handler) Mount(mux *http.ServeMux) {
 	mux.HandleFunc("POST /p/session/{token}", h.sessionPost)
 	mux.HandleFunc("GET /p/{$}", h.home)
 	mux.HandleFunc("GET "+render.StaticPrefix+"{file}", h.tpl.ServeAsset)
+	mux.HandleFunc("GET "+render.BrandPrefix+"{file}", brandCSS)
 	mux.HandleFunc("POST /p/payment-methods", h.addCard)
 	mux.HandleFunc("POST /p/payment-methods/{id}/default", h.makeDefault)
 	mux.HandleFunc("POST /p/payment-methods/{id}/remove", h.removeCard)
@@ -223,8 +224,9 @@ func (h *Handler) linkExpired(w http.ResponseWriter, r *http.Request, ps *billin
 	if ps != nil {
 		loc = locale.Match(ps.Locale, r.Header.Get("Accept-Language"))
 		v.Business.ReturnURL = ps.ReturnURL
-		if name, err := h.svc.PortalBusinessName(r.Context()); err == nil {
-			v.Business.Name = name
+		if a, err := h.svc.Account(r.Context()); err == nil {
+			v.Business.Name = a.BusinessName
+			brandingOf(&v.Business, a)
 		}
 		if v.Business.Name == "" {
 			v.Business.Name = "Portico"

@@ -8,6 +8,7 @@ import (
 	"net/url"
 
 	"github.com/porticohq/portico/internal/billing"
+	"github.com/porticohq/portico/internal/invoicepdf"
 )
 
 // The merchant's account (GET and POST /v1/account): the business profile
@@ -146,4 +147,33 @@ func (s *Service) UpdateAccount(ctx context.Context, p AccountParams) (*billing.
 		return emit(tx, "account.updated", "account", a, &prev)
 	})
 	return a, err
+}
+
+// invoiceBrand is the account's branding as invoices print it: the
+// primary colour and the logo (or else the icon). An image kept in the
+// other data set than the invoice's is left out.
+func invoiceBrand(tx billing.Tx) (invoicepdf.Brand, error) {
+	a, err := accountOf(tx)
+	if err != nil {
+		return invoicepdf.Brand{}, err
+	}
+	b := invoicepdf.Brand{Color: a.Branding.PrimaryColor}
+	for _, id := range []string{a.Branding.Logo, a.Branding.Icon} {
+		if id == "" {
+			continue
+		}
+		f, err := tx.File(id)
+		if errors.Is(err, billing.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return b, err
+		}
+		if b.Logo, err = tx.FileContents(id); err != nil {
+			return b, err
+		}
+		b.LogoID, b.LogoType = id, f.Type
+		break
+	}
+	return b, nil
 }
