@@ -131,6 +131,8 @@ type homeView struct {
 	TaxIDError         string // message key, shown in the add-tax-ID form
 	ShowInvoices       bool
 	Invoices           []invoiceView
+	Shipping           shippingView
+	ShippingOpen       bool
 }
 
 type cancelView struct {
@@ -351,6 +353,7 @@ func (h *Handler) homeViewOf(d *service.PortalHomeData, returnURL string) homeVi
 	}
 	v.ShowBilling = f.CustomerUpdate.Enabled
 	v.Billing = billingOf(d)
+	v.Shipping = shippingOf(d)
 	v.ShowInvoices = f.InvoiceHistory.Enabled
 	if v.ShowInvoices {
 		v.Invoices = h.invoiceViews(d)
