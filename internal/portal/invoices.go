@@ -51,12 +51,18 @@ func (h *Handler) payInvoice(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	in, err := h.svc.PayInvoice(vis.ctx, id, card, false)
-	if err != nil {
-		if be, ok := billing.AsError(err); ok && be.Type == billing.TypeCard {
-			backHome(w, r, "error", "pay_declined", "invoices")
-			return
-		}
+	if be, ok := billing.AsError(err); ok && be.Type == billing.TypeCard && be.Code != "authentication_required" {
+		backHome(w, r, "error", "pay_declined", "invoices")
+		return
+	}
+	if err != nil && !isAuthRequired(err) {
 		h.actionFailed(w, r, err, "invoices")
+		return
+	}
+	// A card that asks for 3-D Secure fails with authentication_required
+	// and leaves the invoice's payment intent requiring action.
+	if in, err = h.svc.Invoice(vis.ctx, id); err != nil {
+		h.fail(w, r, err)
 		return
 	}
 	if in.Status == billing.InvoiceOpen && in.PaymentIntent != "" {
@@ -102,4 +108,9 @@ func (h *Handler) invoicePaid(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.notFound(w, r)
+}
+
+func isAuthRequired(err error) bool {
+	be, ok := billing.AsError(err)
+	return ok && be.Type == billing.TypeCard && be.Code == "authentication_required"
 }
