@@ -131,17 +131,7 @@ func TestPortalUIPayRefusesOtherCustomersInvoice(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := u.sc.V1InvoiceItems.Create(u.ctx, &stripe.InvoiceItemCreateParams{Customer: stripe.String(other.ID), Amount: stripe.Int64(700), Currency: stripe.String("usd")}); err != nil {
-		t.Fatal(err)
-	}
-	theirs, err := u.sc.V1Invoices.Create(u.ctx, &stripe.InvoiceCreateParams{Customer: stripe.String(other.ID), CollectionMethod: stripe.String("send_invoice"),
-		DaysUntilDue: stripe.Int64(30), PendingInvoiceItemsBehavior: stripe.String("include")})
-	if err == nil {
-		theirs, err = u.sc.V1Invoices.FinalizeInvoice(u.ctx, theirs.ID, nil)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
+	theirs := u.openInvoiceOf(other.ID, 700)
 	mine := u.openInvoice()
 	u.open(nil)
 	get(u, chromedp.Evaluate[bool](`(f => (f.setAttribute('action', '/p/invoices/`+theirs.ID+`/pay'), f.id = 'target', true))(document.querySelector('`+strings.ReplaceAll(payButton(mine.ID), " button", "")+`'))`))
@@ -243,15 +233,25 @@ func TestPortalUIBranding(t *testing.T) {
 	u.screenshot("branded")
 }
 
+// openExpired creates a session in locale (the default when "") and opens
+// its link once it is older than the 5 minutes a link lives.
+func (u *uiEnv) openExpired(locale string) {
+	u.t.Helper()
+	p := &stripe.BillingPortalSessionCreateParams{Customer: stripe.String(u.customer), ReturnURL: stripe.String("https://example.com/account")}
+	if locale != "" {
+		p.Locale = stripe.String(locale)
+	}
+	s, err := u.sc.V1BillingPortalSessions.Create(u.ctx, p)
+	if err != nil {
+		u.t.Fatal(err)
+	}
+	u.clock.Advance(service.PortalLinkLifetime + time.Second)
+	u.run(chromedp.Navigate(s.URL), chromedp.WaitVisible(chromedp.CSS("#main")))
+}
+
 func TestPortalUIExpiredLink(t *testing.T) {
 	u := startUI(t, 375)
-	s, err := u.sc.V1BillingPortalSessions.Create(u.ctx, &stripe.BillingPortalSessionCreateParams{Customer: stripe.String(u.customer),
-		ReturnURL: stripe.String("https://example.com/account"), Locale: stripe.String("fr")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	u.clock.Advance(5*time.Minute + time.Second)
-	u.run(chromedp.Navigate(s.URL), chromedp.WaitVisible(chromedp.CSS("#main")))
+	u.openExpired("fr")
 	if body := u.text(); !strings.Contains(body, "Ce lien a expiré") || !strings.Contains(body, "Retour à Portico") {
 		t.Errorf("expired link page (fr): %s", body)
 	}
@@ -272,13 +272,7 @@ func TestPortalUIExpiredLink(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err = u.sc.V1BillingPortalSessions.Create(u.ctx, &stripe.BillingPortalSessionCreateParams{Customer: stripe.String(u.customer),
-		ReturnURL: stripe.String("https://example.com/account")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	u.clock.Advance(5*time.Minute + time.Second)
-	u.run(chromedp.Navigate(s.URL), chromedp.WaitVisible(chromedp.CSS("#main")))
+	u.openExpired("")
 	if body := u.text(); !strings.Contains(body, "This link has expired") || !strings.Contains(body, "Sign in to get a new link") {
 		t.Errorf("expired link page: %s", body)
 	}

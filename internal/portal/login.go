@@ -95,7 +95,8 @@ func (h *Handler) loginForm(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	v := loginView{page: page{TitleKey: "login.title", Business: h.plainBusiness(r), CSRF: h.csrfToken(w, r, "login")}}
+	v := loginView{page: page{TitleKey: "login.title", Business: h.plainBusiness(r), CSRF: h.csrfToken(w, r, "login")},
+		HeadingKey: "login.heading", IntroKey: "login.intro", SubmitKey: "login.submit"}
 	v.Business.Headline = conf.BusinessProfile.Headline
 	h.view(w, r, http.StatusOK, "login", requestLocale(r), v)
 }
@@ -207,9 +208,11 @@ func (h *Handler) sessionPost(w http.ResponseWriter, r *http.Request) {
 // confirmation, the recovery form of a dead link, their answers) in the
 // request's language, under the merchant's name and branding.
 
-// loginView is the login page and the recovery form.
+// loginView is the login page and the recovery form of a dead link: the
+// same email form, with its own words (message keys).
 type loginView struct {
 	page
+	HeadingKey, IntroKey, SubmitKey string
 }
 
 // plainBusiness is the merchant as pages without a visit show it.
@@ -236,7 +239,8 @@ func (h *Handler) confirmPage(w http.ResponseWriter, r *http.Request) {
 
 // recoverPage is the form of a dead link that offers recovery.
 func (h *Handler) recoverPage(w http.ResponseWriter, r *http.Request) {
-	h.view(w, r, http.StatusGone, "recover", requestLocale(r), loginView{page: page{TitleKey: "msg.link_expired", Business: h.plainBusiness(r), CSRF: h.csrfToken(w, r, "recover")}})
+	h.view(w, r, http.StatusGone, "login", requestLocale(r), loginView{page: page{TitleKey: "msg.link_expired", Business: h.plainBusiness(r), CSRF: h.csrfToken(w, r, "recover")},
+		HeadingKey: "msg.link_expired", IntroKey: "login.recover_intro", SubmitKey: "login.recover_submit"})
 }
 
 // expiredView is the page of a used or expired link.
