@@ -233,6 +233,21 @@ func TestPortalUIBranding(t *testing.T) {
 	u.screenshot("branded")
 }
 
+// enableLoginPage turns on the default configuration's login page.
+func (u *uiEnv) enableLoginPage() *stripe.BillingPortalConfiguration {
+	u.t.Helper()
+	def, err := u.app.Service.EnsureDefaultPortalConfiguration(u.ctx)
+	if err != nil {
+		u.t.Fatal(err)
+	}
+	conf, err := u.sc.V1BillingPortalConfigurations.Update(u.ctx, def.ID, &stripe.BillingPortalConfigurationUpdateParams{
+		LoginPage: &stripe.BillingPortalConfigurationUpdateLoginPageParams{Enabled: stripe.Bool(true)}})
+	if err != nil {
+		u.t.Fatal(err)
+	}
+	return conf
+}
+
 // openExpired creates a session in locale (the default when "") and opens
 // its link once it is older than the 5 minutes a link lives.
 func (u *uiEnv) openExpired(locale string) {
@@ -263,15 +278,7 @@ func TestPortalUIExpiredLink(t *testing.T) {
 	}
 	u.screenshot("expired")
 	// With the configuration's login page enabled, the page links to it.
-	def, err := u.app.Service.EnsureDefaultPortalConfiguration(u.ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	conf, err := u.sc.V1BillingPortalConfigurations.Update(u.ctx, def.ID, &stripe.BillingPortalConfigurationUpdateParams{
-		LoginPage: &stripe.BillingPortalConfigurationUpdateLoginPageParams{Enabled: stripe.Bool(true)}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	conf := u.enableLoginPage()
 	u.openExpired("")
 	if body := u.text(); !strings.Contains(body, "This link has expired") || !strings.Contains(body, "Sign in to get a new link") {
 		t.Errorf("expired link page: %s", body)
@@ -284,15 +291,7 @@ func TestPortalUIExpiredLink(t *testing.T) {
 
 func TestPortalUILoginPageInGerman(t *testing.T) {
 	u := startUI(t, 375)
-	def, err := u.app.Service.EnsureDefaultPortalConfiguration(u.ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	conf, err := u.sc.V1BillingPortalConfigurations.Update(u.ctx, def.ID, &stripe.BillingPortalConfigurationUpdateParams{
-		LoginPage: &stripe.BillingPortalConfigurationUpdateLoginPageParams{Enabled: stripe.Bool(true)}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	conf := u.enableLoginPage()
 	if _, err := chromedp.Call(u.browser, network.SetExtraHTTPHeaders, network.SetExtraHTTPHeadersParams{Headers: network.Headers{"Accept-Language": "de-DE,de;q=0.9"}}); err != nil {
 		t.Fatal(err)
 	}
