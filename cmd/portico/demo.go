@@ -15,7 +15,9 @@ func seedDemo(ctx context.Context, a *app.App, w io.Writer) error {
 	if err != nil || !res.Seeded {
 		return err
 	}
-	fmt.Fprintf(w, "\nSeeded demo data: %d products with monthly and yearly prices, customer %s (%s) with two cards, coupon WELCOME20.\n",
-		len(res.Products), res.Customer.ID, res.Customer.Email)
+	s, in := res.Subscriptions, res.Invoices
+	fmt.Fprintf(w, "\nSeeded demo data: %d products with monthly and yearly prices; customer %s (%s) with two cards (one expiring next month), "+
+		"subscriptions (%d trialing, %d active, %d canceling at period end), invoices (%d paid, %d open); coupon WELCOME20.\n",
+		len(res.Products), res.Customer.ID, res.Customer.Email, s["trialing"], s["active"], s["canceling"], in["paid"], in["open"])
 	return nil
 }

@@ -19,6 +19,8 @@ func (a *API) routes() {
 	a.billingRoutes()
 	a.portalRoutes()
 	a.webhookRoutes()
+	a.accountRoutes()
+	a.fileRoutes()
 	// Anything else under /v1 is an unknown endpoint, answered in Stripe's
 	// error shape (after authentication, as Stripe does).
 	a.mux.Handle("/v1/", a.contract("/v1/", func(w http.ResponseWriter, r *http.Request) {

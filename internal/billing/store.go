@@ -69,6 +69,7 @@ type Tx interface {
 	InvoiceStore
 	PortalStore
 	WebhookStore
+	FileStore
 }
 
 // CustomerFilter narrows a customer list.

@@ -6,6 +6,7 @@ package billing
 // for Stripe can create its endpoints unchanged, even where Portico never
 // sends some of them). Sorted.
 var EventTypes = []string{
+	"account.updated",
 	"billing_portal.configuration.created",
 	"billing_portal.configuration.updated",
 	"billing_portal.session.created",

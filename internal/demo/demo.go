@@ -5,6 +5,7 @@ package demo
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/porticohq/portico/internal/billing"
 	"github.com/porticohq/portico/internal/service"
@@ -16,6 +17,10 @@ type Result struct {
 	Customer *billing.Customer
 	Products []*billing.Product
 	Prices   []*billing.Price
+	// Subscriptions and Invoices count the demo customer's, by status
+	// ("trialing", "canceling"; "paid", "open").
+	Subscriptions map[string]int
+	Invoices      map[string]int
 }
 
 // plan is one demo product with a monthly and a yearly price (in cents).
@@ -97,8 +102,16 @@ func Seed(ctx context.Context, svc *service.Service) (Result, error) {
 		if err != nil {
 			return fmt.Errorf("customer: %w", err)
 		}
-		if _, err := svc.AttachPaymentMethod(ctx, "pm_card_mastercard", c.ID); err != nil {
+		mc, err := svc.AttachPaymentMethod(ctx, "pm_card_mastercard", c.ID)
+		if err != nil {
 			return fmt.Errorf("second card: %w", err)
+		}
+		// The second card expires at the end of next month, so the portal
+		// shows a card about to expire.
+		soon := time.Unix(c.Created, 0).UTC().AddDate(0, 1, 0)
+		if _, err := svc.UpdatePaymentMethod(ctx, mc.ID, service.PaymentMethodParams{
+			ExpMonth: service.Set(int64(soon.Month())), ExpYear: service.Set(int64(soon.Year()))}); err != nil {
+			return fmt.Errorf("second card's expiry: %w", err)
 		}
 		if err := seedBilling(ctx, svc, c.ID, res.Prices); err != nil {
 			return err
@@ -110,10 +123,36 @@ func Seed(ctx context.Context, svc *service.Service) (Result, error) {
 		if _, err := svc.CreatePromotionCode(ctx, service.PromotionCodeParams{Coupon: coupon.ID, CouponParam: "coupon", Code: "WELCOME20"}); err != nil {
 			return fmt.Errorf("promotion code: %w", err)
 		}
-		res.Customer, err = svc.Customer(ctx, c.ID)
-		return err
+		if res.Customer, err = svc.Customer(ctx, c.ID); err != nil {
+			return err
+		}
+		return count(ctx, svc, c.ID, &res)
 	})
 	return res, err
+}
+
+// count tallies the demo customer's subscriptions and invoices by status.
+func count(ctx context.Context, svc *service.Service, customer string, res *Result) error {
+	res.Subscriptions, res.Invoices = map[string]int{}, map[string]int{}
+	subs, err := svc.ListSubscriptions(ctx, billing.SubscriptionFilter{Customer: customer}, billing.Page{Limit: 100})
+	if err != nil {
+		return err
+	}
+	for _, s := range subs.Data {
+		st := s.Status
+		if s.CancelAtPeriodEnd {
+			st = "canceling"
+		}
+		res.Subscriptions[st]++
+	}
+	ins, err := svc.ListInvoices(ctx, billing.InvoiceFilter{Customer: customer}, billing.Page{Limit: 100})
+	if err != nil {
+		return err
+	}
+	for _, in := range ins.Data {
+		res.Invoices[in.Status]++
+	}
+	return nil
 }
 
 // couponParams is the demo's welcome offer: 20% off for three months.

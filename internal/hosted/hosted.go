@@ -58,6 +58,7 @@ func (p *Pages) Mount(mux *http.ServeMux) {
 	mux.Handle("GET /billing/invoices/{id}", secure(p.invoicePage))
 	mux.Handle("GET /billing/invoices/{id}/pdf", secure(p.invoicePDF))
 	mux.Handle("POST /billing/invoices/{id}/pay", secure(p.payInvoice))
+	mux.HandleFunc("GET /billing/files/{id}", p.brandImage)
 	mux.Handle("GET "+service.ThreeDSPath+"{id}", secure(p.threeDSPage))
 	mux.Handle("POST "+service.ThreeDSPath+"{id}", secure(p.threeDSAnswer))
 }
@@ -68,7 +69,7 @@ func secure(h http.HandlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.Header().Set("X-Frame-Options", "DENY")
-		w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'")
+		w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; frame-ancestors 'none'")
 		w.Header().Set("Referrer-Policy", "no-referrer")
 		h(w, r)
 	})

@@ -5,6 +5,7 @@ import (
 
 	"github.com/porticohq/portico/internal/billing"
 	"github.com/porticohq/portico/internal/invoicepdf"
+	"github.com/porticohq/portico/internal/render"
 )
 
 // invoiceView is the hosted invoice page: the invoice as its PDF prints
@@ -17,6 +18,9 @@ type invoiceView struct {
 	Token   string
 	Cards   []TestCard
 	Error   string
+	// Accent is the brand colour made readable on white, Ink the text
+	// colour on it; empty without branding.
+	Accent, Ink string
 }
 
 // showInvoice renders the page for in, with a payment error when set.
@@ -29,8 +33,13 @@ func (p *Pages) showInvoice(w http.ResponseWriter, r *http.Request, in *billing.
 	if payErr != "" {
 		w.WriteHeader(http.StatusPaymentRequired)
 	}
-	p.render(w, "invoice.html", invoiceView{Lang: invoicepdf.Lang([]string{doc.Locale}), Doc: doc, Invoice: in,
-		Token: p.token("invoice", in.ID), Cards: TestCards, Error: payErr})
+	v := invoiceView{Lang: invoicepdf.Lang([]string{doc.Locale}), Doc: doc, Invoice: in,
+		Token: p.token("invoice", in.ID), Cards: TestCards, Error: payErr}
+	if c := doc.Brand.Color; billing.ValidColor(c) {
+		v.Accent = render.Readable(c, []string{"#ffffff"}, 0)
+		v.Ink = render.Ink(v.Accent)
+	}
+	p.render(w, "invoice.html", v)
 }
 
 func (p *Pages) invoicePage(w http.ResponseWriter, r *http.Request) {

@@ -15,6 +15,20 @@ type threeDSView struct {
 	Setup                bool
 	Token                string
 	Done                 string
+	// Return is where the browser goes after answering: a portal page
+	// (see returnPath), or "" for the default.
+	Return string
+}
+
+// returnPath returns the return parameter when it is a path of the
+// customer portal (/p/...), else "": the 3-D Secure page sends the browser
+// back only within Portico, never to another site.
+func returnPath(r *http.Request) string {
+	v := r.FormValue("return")
+	if !strings.HasPrefix(v, "/p/") || strings.ContainsAny(v, "\\\r\n") || strings.Contains(v, "//") || len(v) > 256 {
+		return ""
+	}
+	return v
 }
 
 func (p *Pages) threeDSPage(w http.ResponseWriter, r *http.Request) {
@@ -24,7 +38,7 @@ func (p *Pages) threeDSPage(w http.ResponseWriter, r *http.Request) {
 			p.fail(w, err)
 			return
 		}
-		p.render(w, "threeds.html", threeDSView{ID: si.ID, Status: si.Status, Setup: true, Token: p.token("3ds", si.ID)})
+		p.render(w, "threeds.html", threeDSView{ID: si.ID, Status: si.Status, Setup: true, Token: p.token("3ds", si.ID), Return: returnPath(r)})
 		return
 	}
 	pi, _, err := find(r, p.svc.PaymentIntent)
@@ -32,7 +46,7 @@ func (p *Pages) threeDSPage(w http.ResponseWriter, r *http.Request) {
 		p.fail(w, err)
 		return
 	}
-	p.render(w, "threeds.html", threeDSView{ID: pi.ID, Status: pi.Status, Amount: pi.Amount, Currency: pi.Currency, Token: p.token("3ds", pi.ID)})
+	p.render(w, "threeds.html", threeDSView{ID: pi.ID, Status: pi.Status, Amount: pi.Amount, Currency: pi.Currency, Token: p.token("3ds", pi.ID), Return: returnPath(r)})
 }
 
 func (p *Pages) threeDSAnswer(w http.ResponseWriter, r *http.Request) {
@@ -58,6 +72,10 @@ func (p *Pages) threeDSAnswer(w http.ResponseWriter, r *http.Request) {
 		p.fail(w, err)
 		return
 	}
+	if back := returnPath(r); back != "" {
+		http.Redirect(w, r, back, http.StatusSeeOther)
+		return
+	}
 	if pi.Invoice != "" {
 		http.Redirect(w, r, "/billing/invoices/"+pi.Invoice, http.StatusSeeOther)
 		return
@@ -81,6 +99,10 @@ func (p *Pages) setupThreeDSAnswer(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		p.fail(w, err)
+		return
+	}
+	if back := returnPath(r); back != "" {
+		http.Redirect(w, r, back, http.StatusSeeOther)
 		return
 	}
 	p.render(w, "threeds.html", threeDSView{ID: si.ID, Status: si.Status, Setup: true, Done: si.Status})

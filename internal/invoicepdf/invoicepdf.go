@@ -8,6 +8,7 @@ package invoicepdf
 import (
 	"bytes"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -30,8 +31,20 @@ type Line struct {
 	Amount      int64
 }
 
+// Brand is the merchant's branding on an invoice: the primary colour
+// (#rrggbb, validated by the account) for a band across the top, and the
+// logo image (PNG, JPEG or GIF) at the top right.
+type Brand struct {
+	Color  string
+	LogoID string // the file id, for pages that link the image
+	Logo   []byte
+	// LogoType is the image format: png, jpg or gif.
+	LogoType string
+}
+
 // Document is everything printed on an invoice.
 type Document struct {
+	Brand      Brand
 	Locale     string // en, fr, de (others fall back to en)
 	Number     string
 	Status     string
@@ -174,6 +187,7 @@ func Render(doc Document) ([]byte, error) {
 	pdf.SetProducer("Portico", true)
 	tr := pdf.UnicodeTranslatorFromDescriptor("")
 	pdf.AddPage()
+	drawBrand(pdf, doc.Brand)
 	pdf.SetFont("Helvetica", "B", 20)
 	pdf.Cell(0, 10, tr(L("invoice")))
 	pdf.Ln(12)
@@ -248,4 +262,44 @@ func Render(doc Document) ([]byte, error) {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// drawBrand paints the brand colour as a band across the top of the page
+// and the logo at the top right, fitted in a 50 × 16 mm box. A logo that
+// does not decode is left out rather than failing the invoice.
+func drawBrand(pdf *fpdf.Fpdf, b Brand) {
+	if r, g, bl, ok := hexRGB(b.Color); ok {
+		pdf.SetFillColor(r, g, bl)
+		pdf.Rect(0, 0, 210, 4, "F")
+		pdf.SetFillColor(255, 255, 255)
+	}
+	if len(b.Logo) == 0 {
+		return
+	}
+	typ := map[string]string{"png": "PNG", "jpg": "JPG", "gif": "GIF"}[b.LogoType]
+	if typ == "" {
+		return
+	}
+	info := pdf.RegisterImageOptionsReader("logo", fpdf.ImageOptions{ImageType: typ}, bytes.NewReader(b.Logo))
+	if pdf.Err() || info == nil || info.Width() <= 0 || info.Height() <= 0 {
+		pdf.ClearError()
+		return
+	}
+	w, h := 50.0, 50.0*info.Height()/info.Width()
+	if h > 16 {
+		w, h = 16*info.Width()/info.Height(), 16
+	}
+	pdf.ImageOptions("logo", 200-w, 8, w, h, false, fpdf.ImageOptions{ImageType: typ}, 0, "")
+}
+
+// hexRGB parses #rrggbb.
+func hexRGB(c string) (r, g, b int, ok bool) {
+	if len(c) != 7 || c[0] != '#' {
+		return 0, 0, 0, false
+	}
+	n, err := strconv.ParseUint(c[1:], 16, 32)
+	if err != nil {
+		return 0, 0, 0, false
+	}
+	return int(n >> 16 & 0xff), int(n >> 8 & 0xff), int(n & 0xff), true
 }

@@ -26,13 +26,26 @@ func sample(locale string) Document {
 	}
 }
 
+// branded is the sample with the merchant's colour and logo.
+func branded(t *testing.T) Document {
+	t.Helper()
+	logo, err := os.ReadFile(filepath.Join("testdata", "logo.png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := sample("en")
+	d.Brand = Brand{Color: "#0a7d3b", Logo: logo, LogoType: "png"}
+	return d
+}
+
 func TestRenderGolden(t *testing.T) {
-	for _, loc := range []string{"en", "fr"} {
-		b, err := Render(sample(loc))
+	docs := map[string]Document{"en": sample("en"), "fr": sample("fr"), "en_branded": branded(t)}
+	for _, loc := range []string{"en", "fr", "en_branded"} {
+		b, err := Render(docs[loc])
 		if err != nil {
 			t.Fatal(err)
 		}
-		b2, _ := Render(sample(loc))
+		b2, _ := Render(docs[loc])
 		if !bytes.Equal(b, b2) {
 			t.Fatal("output is not deterministic")
 		}
@@ -104,5 +117,27 @@ func TestEveryLanguageHasEveryLabel(t *testing.T) {
 		if len(m) != len(labels["en"]) {
 			t.Errorf("%s has %d labels, en %d", lang, len(m), len(labels["en"]))
 		}
+	}
+}
+
+// The branded invoice carries the logo image and the colour band; a logo
+// that does not decode is left out, and the invoice still renders.
+func TestRenderBrand(t *testing.T) {
+	b, err := Render(branded(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(b, []byte("/Subtype /Image")) || !bytes.Contains(b, []byte("0.039 0.490 0.231 rg")) {
+		t.Error("branded PDF lacks the logo image or the brand colour")
+	}
+	plain, _ := Render(sample("en"))
+	if bytes.Contains(plain, []byte("/Subtype /Image")) {
+		t.Error("an unbranded PDF has an image")
+	}
+	d := branded(t)
+	d.Brand.Logo = []byte("not a png")
+	bad, err := Render(d)
+	if err != nil || bytes.Contains(bad, []byte("/Subtype /Image")) || !bytes.Contains(bad, []byte("Amount due")) {
+		t.Errorf("with a broken logo: %v", err)
 	}
 }

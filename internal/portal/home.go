@@ -41,6 +41,12 @@ func (h *Handler) home(w http.ResponseWriter, r *http.Request) {
 			v.BillingOpen = k == "invalid"
 		}
 	}
+	if key, ok := extraNotices[q.Get("notice")]; ok {
+		v.Notice = key
+	}
+	if key, ok := extraErrors[q.Get("error")]; ok {
+		v.Error, v.ShippingOpen = key, key == "shipping.invalid"
+	}
 	localizeRows(v.Invoices, vis.loc)
 	h.view(w, r, http.StatusOK, "home", vis.loc, v)
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/porticohq/portico/internal/billing"
+	"github.com/porticohq/portico/internal/locale"
 	"github.com/porticohq/portico/internal/mail"
 	"github.com/porticohq/portico/internal/service"
 	"github.com/porticohq/portico/internal/stripewire"
@@ -72,7 +73,7 @@ func (h *Handler) checkCSRF(r *http.Request, purpose string) bool {
 func (h *Handler) loginContext(w http.ResponseWriter, r *http.Request) (*http.Request, bool) {
 	ctx, ok := service.PortalTokenContext(r.Context(), r.PathValue("id"))
 	if !ok {
-		h.message(w, http.StatusNotFound, "This page does not exist", "Check the link you followed.")
+		h.loginMessage(w, r, http.StatusNotFound, "login.no_page", "login.no_page_text")
 		return r, false
 	}
 	return r.WithContext(ctx), true
@@ -87,22 +88,21 @@ func (h *Handler) loginForm(w http.ResponseWriter, r *http.Request) {
 	}
 	conf, err := h.svc.PortalConfigurationByLoginPage(r.Context(), r.PathValue("id"))
 	if errors.Is(err, service.ErrPortalLinkInvalid) {
-		h.message(w, http.StatusNotFound, "This page does not exist", "Check the link you followed.")
+		h.loginMessage(w, r, http.StatusNotFound, "login.no_page", "login.no_page_text")
 		return
 	}
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	h.page(w, http.StatusOK, "login", loginView{Headline: conf.BusinessProfile.Headline, CSRF: h.csrfToken(w, r, "login")})
+	v := loginView{page: page{TitleKey: "login.title", Business: h.plainBusiness(r), CSRF: h.csrfToken(w, r, "login")},
+		HeadingKey: "login.heading", IntroKey: "login.intro", SubmitKey: "login.submit"}
+	v.Business.Headline = conf.BusinessProfile.Headline
+	h.view(w, r, http.StatusOK, "login", requestLocale(r), v)
 }
 
-// sentText is the one answer to a sign-in request, whether or not a
-// customer has the address.
-const sentText = "If a billing account uses that address, we have sent it a link to your billing portal. The link works once, for a limited time."
-
 // loginSubmit emails a sign-in link when a customer has the address. The
-// answer is the same either way, and sending never waits on the network,
+// answer (login.sent_text) is the same either way, and sending never waits on the network,
 // so neither the page nor its timing tells whether the address is known.
 func (h *Handler) loginSubmit(w http.ResponseWriter, r *http.Request) {
 	r, ok := h.loginContext(w, r)
@@ -117,18 +117,18 @@ func (h *Handler) loginSubmit(w http.ResponseWriter, r *http.Request) {
 	link, err := h.svc.RequestPortalLogin(r.Context(), req)
 	switch {
 	case errors.Is(err, service.ErrPortalLinkInvalid):
-		h.message(w, http.StatusNotFound, "This page does not exist", "Check the link you followed.")
+		h.loginMessage(w, r, http.StatusNotFound, "login.no_page", "login.no_page_text")
 		return
 	case errors.Is(err, service.ErrPortalRateLimited):
 		w.Header().Set("Retry-After", "3600")
-		h.message(w, http.StatusTooManyRequests, "Too many attempts", "Please wait a while before asking for another link.")
+		h.loginMessage(w, r, http.StatusTooManyRequests, "login.too_many", "login.too_many_text")
 		return
 	case err != nil:
 		h.fail(w, r, err)
 		return
 	}
 	h.sendLink(r, link)
-	h.message(w, http.StatusOK, "Check your email", sentText)
+	h.loginMessage(w, r, http.StatusOK, "login.sent", "login.sent_text")
 }
 
 // sendLink emails a sign-in link, when there is one.
@@ -149,12 +149,12 @@ func (h *Handler) sendLink(r *http.Request, link service.PortalLoginLink) {
 // request; ok is false (and the answer written) when the form is bad.
 func (h *Handler) loginRequest(w http.ResponseWriter, r *http.Request, purpose string) (service.PortalLoginRequest, bool) {
 	if !h.checkCSRF(r, purpose) {
-		h.message(w, http.StatusForbidden, "Please try again", "The form expired. Reload the page and try again.")
+		h.loginMessage(w, r, http.StatusForbidden, "msg.retry", "msg.form_expired_text")
 		return service.PortalLoginRequest{}, false
 	}
 	email := strings.TrimSpace(r.PostFormValue("email"))
 	if len(email) > 512 || !strings.Contains(email, "@") || strings.ContainsAny(email, "\r\n") {
-		h.message(w, http.StatusBadRequest, "Check the address", "Enter the email address you use for billing.")
+		h.loginMessage(w, r, http.StatusBadRequest, "login.bad_email", "login.bad_email_text")
 		return service.PortalLoginRequest{}, false
 	}
 	return service.PortalLoginRequest{Email: email, ClientIP: h.clientIP(r), PerAddress: h.set.LoginPerAddress, PerIP: h.set.LoginPerIP,
@@ -171,7 +171,7 @@ func (h *Handler) sessionPost(w http.ResponseWriter, r *http.Request) {
 	token := r.PathValue("token")
 	ctx, ok := service.PortalTokenContext(r.Context(), token)
 	if !ok {
-		h.message(w, http.StatusNotFound, "This link is not valid", "Ask for a new link to your billing portal.")
+		h.loginMessage(w, r, http.StatusNotFound, "msg.link_invalid", "msg.link_invalid_text")
 		return
 	}
 	r = r.WithContext(ctx)
@@ -187,19 +187,80 @@ func (h *Handler) sessionPost(w http.ResponseWriter, r *http.Request) {
 	link, err := h.svc.RecoverPortalLink(ctx, token, req)
 	switch {
 	case errors.Is(err, service.ErrPortalLinkInvalid):
-		h.message(w, http.StatusNotFound, "This link is not valid", "Ask for a new link to your billing portal.")
+		h.loginMessage(w, r, http.StatusNotFound, "msg.link_invalid", "msg.link_invalid_text")
 		return
 	case errors.Is(err, service.ErrPortalLinkExpired):
-		h.message(w, http.StatusGone, "This link has expired", "Go back and open the billing portal again to get a new one.")
+		h.loginMessage(w, r, http.StatusGone, "msg.link_expired", "login.expired_text")
 		return
 	case errors.Is(err, service.ErrPortalRateLimited):
 		w.Header().Set("Retry-After", "3600")
-		h.message(w, http.StatusTooManyRequests, "Too many attempts", "Please wait a while before asking for another link.")
+		h.loginMessage(w, r, http.StatusTooManyRequests, "login.too_many", "login.too_many_text")
 		return
 	case err != nil:
 		h.fail(w, r, err)
 		return
 	}
 	h.sendLink(r, link)
-	h.message(w, http.StatusOK, "Check your email", sentText)
+	h.loginMessage(w, r, http.StatusOK, "login.sent", "login.sent_text")
+}
+
+// The pages around signing in (the login page, an emailed link's
+// confirmation, the recovery form of a dead link, their answers) in the
+// request's language, under the merchant's name and branding.
+
+// loginView is the login page and the recovery form of a dead link: the
+// same email form, with its own words (message keys).
+type loginView struct {
+	page
+	HeadingKey, IntroKey, SubmitKey string
+}
+
+// plainBusiness is the merchant as pages without a visit show it.
+func (h *Handler) plainBusiness(r *http.Request) business {
+	b := business{Name: "Portico"}
+	if a, err := h.svc.Account(r.Context()); err == nil {
+		if a.BusinessName != "" {
+			b.Name = a.BusinessName
+		}
+		brandingOf(&b, a)
+	}
+	return b
+}
+
+// loginMessage answers with a short page in the request's language.
+func (h *Handler) loginMessage(w http.ResponseWriter, r *http.Request, status int, titleKey, textKey string) {
+	h.view(w, r, status, "message", requestLocale(r), messagePage{page: page{TitleKey: titleKey, Business: h.plainBusiness(r)}, TextKey: textKey})
+}
+
+// confirmPage is the button that opens an emailed link.
+func (h *Handler) confirmPage(w http.ResponseWriter, r *http.Request) {
+	h.view(w, r, http.StatusOK, "confirm", requestLocale(r), page{TitleKey: "login.confirm_title", Business: h.plainBusiness(r)})
+}
+
+// recoverPage is the form of a dead link that offers recovery.
+func (h *Handler) recoverPage(w http.ResponseWriter, r *http.Request) {
+	h.view(w, r, http.StatusGone, "login", requestLocale(r), loginView{page: page{TitleKey: "msg.link_expired", Business: h.plainBusiness(r), CSRF: h.csrfToken(w, r, "recover")},
+		HeadingKey: "msg.link_expired", IntroKey: "login.recover_intro", SubmitKey: "login.recover_submit"})
+}
+
+// expiredView is the page of a used or expired link.
+type expiredView struct {
+	page
+	LoginURL string
+}
+
+// linkExpired is the page of a used or expired link: in the session's
+// language, with the way back to the merchant's site and, when the
+// session's configuration has a login page, the way to a new link.
+func (h *Handler) linkExpired(w http.ResponseWriter, r *http.Request, ps *billing.PortalSession) {
+	v := expiredView{page: page{TitleKey: "msg.link_expired", Business: h.plainBusiness(r)}}
+	loc := requestLocale(r)
+	if ps != nil {
+		loc = locale.Match(ps.Locale, r.Header.Get("Accept-Language"))
+		v.Business.ReturnURL = ps.ReturnURL
+		if conf, err := h.svc.PortalConfiguration(r.Context(), ps.Configuration); err == nil && conf.LoginPage.Enabled && conf.LoginPage.ID != "" {
+			v.LoginURL = h.publicURL + "/p/login/" + conf.LoginPage.ID
+		}
+	}
+	h.view(w, r, http.StatusGone, "expired", loc, v)
 }

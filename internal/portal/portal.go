@@ -16,8 +16,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/porticohq/portico/internal/billing"
-	"github.com/porticohq/portico/internal/locale"
 	"github.com/porticohq/portico/internal/mail"
 	"github.com/porticohq/portico/internal/render"
 	"github.com/porticohq/portico/internal/service"
@@ -120,6 +118,7 @@ func (h *Handler) Mount(mux *http.ServeMux) {
 	mux.HandleFunc("POST /p/session/{token}", h.sessionPost)
 	mux.HandleFunc("GET /p/{$}", h.home)
 	mux.HandleFunc("GET "+render.StaticPrefix+"{file}", h.tpl.ServeAsset)
+	mux.HandleFunc("GET "+render.BrandPrefix+"{file}", brandCSS)
 	mux.HandleFunc("POST /p/payment-methods", h.addCard)
 	mux.HandleFunc("POST /p/payment-methods/{id}/default", h.makeDefault)
 	mux.HandleFunc("POST /p/payment-methods/{id}/remove", h.removeCard)
@@ -134,6 +133,9 @@ func (h *Handler) Mount(mux *http.ServeMux) {
 	mux.HandleFunc("GET /p/subscriptions/{id}/update", h.updatePage)
 	mux.HandleFunc("GET /p/subscriptions/{id}/review", h.reviewPage)
 	mux.HandleFunc("POST /p/subscriptions/{id}/update", h.confirmUpdate)
+	mux.HandleFunc("POST /p/invoices/{id}/pay", h.payInvoice)
+	mux.HandleFunc("GET /p/invoices/{id}/paid", h.invoicePaid)
+	mux.HandleFunc("POST /p/shipping", h.updateShipping)
 	mux.HandleFunc("POST /p/logout", h.logout)
 	mux.HandleFunc("GET /p/login/{id}", h.loginForm)
 	mux.HandleFunc("POST /p/login/{id}", h.loginSubmit)
@@ -165,7 +167,7 @@ func (h *Handler) openSession(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Query().Has("confirm") {
 		// Emailed links stop here and open with a button: mail scanners
 		// fetch links in email, and must not use up a one-time link.
-		h.page(w, http.StatusOK, "confirm", nil)
+		h.confirmPage(w, r)
 		return
 	}
 	h.exchange(w, r.WithContext(ctx), token)
@@ -188,7 +190,7 @@ func (h *Handler) exchange(w http.ResponseWriter, r *http.Request, token string)
 		h.localMessage(w, r, http.StatusNotFound, "msg.link_invalid", "msg.link_invalid_text")
 	case errors.Is(err, service.ErrPortalLinkExpired), errors.Is(err, service.ErrPortalLinkUsed):
 		if ok, rerr := h.svc.PortalLinkRecoverable(ctx, token); rerr == nil && ok {
-			h.page(w, http.StatusGone, "recover", loginView{CSRF: h.csrfToken(w, r, "recover")})
+			h.recoverPage(w, r)
 			return
 		}
 		h.linkExpired(w, r, ps)
@@ -213,24 +215,6 @@ func (h *Handler) logout(w http.ResponseWriter, r *http.Request) {
 	}
 	h.clearVisitCookie(w)
 	h.localMessage(w, r, http.StatusOK, "msg.signed_out", "msg.signed_out_text")
-}
-
-// linkExpired is the page of a used or expired link: in the session's
-// language, with the way back to the merchant's site.
-func (h *Handler) linkExpired(w http.ResponseWriter, r *http.Request, ps *billing.PortalSession) {
-	v := messagePage{page: page{TitleKey: "msg.link_expired"}, TextKey: "msg.link_expired_text"}
-	loc := requestLocale(r)
-	if ps != nil {
-		loc = locale.Match(ps.Locale, r.Header.Get("Accept-Language"))
-		v.Business.ReturnURL = ps.ReturnURL
-		if name, err := h.svc.PortalBusinessName(r.Context()); err == nil {
-			v.Business.Name = name
-		}
-		if v.Business.Name == "" {
-			v.Business.Name = "Portico"
-		}
-	}
-	h.view(w, r, http.StatusGone, "message", loc, v)
 }
 
 // fail logs an internal error and answers with a generic page.

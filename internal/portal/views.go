@@ -15,12 +15,12 @@ import (
 // minor units with their currency, unix dates, message keys); templates
 // format them in the visit's language.
 
-// business is what the portal shows of the merchant. LogoURL, IconURL and
-// PrimaryColor stay empty until the account's branding settings exist
-// (GET/POST /v1/account).
+// business is what the portal shows of the merchant: LogoURL, IconURL and
+// BrandCSS (the stylesheet of its colours) come from the account's
+// branding (POST /v1/account), see brandingOf.
 type business struct {
 	Name, Headline, ReturnURL, PrivacyURL, TermsURL string
-	LogoURL, IconURL, PrimaryColor                  string
+	LogoURL, IconURL, BrandCSS                      string
 }
 
 // page is what every portal page carries.
@@ -131,6 +131,8 @@ type homeView struct {
 	TaxIDError         string // message key, shown in the add-tax-ID form
 	ShowInvoices       bool
 	Invoices           []invoiceView
+	Shipping           shippingView
+	ShippingOpen       bool
 }
 
 type cancelView struct {
@@ -151,7 +153,9 @@ func businessOf(d *service.PortalHomeData, returnURL string) business {
 	if name == "" {
 		name = "Portico"
 	}
-	return business{Name: name, Headline: bp.Headline, ReturnURL: returnURL, PrivacyURL: bp.PrivacyPolicyURL, TermsURL: bp.TermsOfServiceURL}
+	b := business{Name: name, Headline: bp.Headline, ReturnURL: returnURL, PrivacyURL: bp.PrivacyPolicyURL, TermsURL: bp.TermsOfServiceURL}
+	brandingOf(&b, d.Account)
+	return b
 }
 
 // subscriptionView describes one subscription. Its next amount is the
@@ -349,6 +353,7 @@ func (h *Handler) homeViewOf(d *service.PortalHomeData, returnURL string) homeVi
 	}
 	v.ShowBilling = f.CustomerUpdate.Enabled
 	v.Billing = billingOf(d)
+	v.Shipping = shippingOf(d)
 	v.ShowInvoices = f.InvoiceHistory.Enabled
 	if v.ShowInvoices {
 		v.Invoices = h.invoiceViews(d)

@@ -41,6 +41,9 @@ func (s *Service) InvoiceDocument(ctx context.Context, id string) (invoicepdf.Do
 		if doc.Business.Name == "" {
 			doc.Business.Name = "Portico"
 		}
+		if doc.Brand, err = invoiceBrand(tx); err != nil {
+			return err
+		}
 		if addr, _ := tx.Setting(SettingBusinessAddress); addr != "" {
 			doc.Business.Address = splitLines(addr)
 		}

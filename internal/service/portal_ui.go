@@ -26,7 +26,9 @@ type PortalHomeData struct {
 	Customer      *billing.Customer
 	Configuration *billing.PortalConfiguration
 	// BusinessName is the merchant's name (the business.name setting).
-	BusinessName   string
+	BusinessName string
+	// Account is the merchant's account, for its branding.
+	Account        *billing.Account
 	Subscriptions  []PortalSubscription
 	PaymentMethods []*billing.PaymentMethod
 	Invoices       []*billing.Invoice
@@ -52,7 +54,10 @@ func (s *Service) PortalHome(ctx context.Context, v *billing.PortalVisit) (*Port
 		if d.Configuration, err = tx.PortalConfiguration(v.Configuration); err != nil {
 			return err
 		}
-		d.BusinessName, _ = tx.Setting(SettingBusinessName)
+		if d.Account, err = accountOf(tx); err != nil {
+			return err
+		}
+		d.BusinessName = d.Account.BusinessName
 		subs, err := tx.ListSubscriptions(billing.SubscriptionFilter{Customer: v.Customer}, billing.Page{Limit: portalHomeLimit})
 		if err != nil {
 			return err
