@@ -15,6 +15,20 @@ type threeDSView struct {
 	Setup                bool
 	Token                string
 	Done                 string
+	// Return is the portal page to go back to once answered (the
+	// customer portal's card and payment pages); see portalReturn.
+	Return string
+}
+
+// portalReturn returns the return parameter of r when it is a path of the
+// customer portal, else "": only Portico's own portal pages, never
+// another site, may follow a challenge.
+func portalReturn(r *http.Request) string {
+	ret := r.FormValue("return")
+	if !strings.HasPrefix(ret, "/p/") || strings.ContainsAny(ret, "\\\r\n") {
+		return ""
+	}
+	return ret
 }
 
 func (p *Pages) threeDSPage(w http.ResponseWriter, r *http.Request) {
@@ -24,7 +38,7 @@ func (p *Pages) threeDSPage(w http.ResponseWriter, r *http.Request) {
 			p.fail(w, err)
 			return
 		}
-		p.render(w, "threeds.html", threeDSView{ID: si.ID, Status: si.Status, Setup: true, Token: p.token("3ds", si.ID)})
+		p.render(w, "threeds.html", threeDSView{ID: si.ID, Status: si.Status, Setup: true, Token: p.token("3ds", si.ID), Return: portalReturn(r)})
 		return
 	}
 	pi, _, err := find(r, p.svc.PaymentIntent)
@@ -32,7 +46,8 @@ func (p *Pages) threeDSPage(w http.ResponseWriter, r *http.Request) {
 		p.fail(w, err)
 		return
 	}
-	p.render(w, "threeds.html", threeDSView{ID: pi.ID, Status: pi.Status, Amount: pi.Amount, Currency: pi.Currency, Token: p.token("3ds", pi.ID)})
+	p.render(w, "threeds.html", threeDSView{ID: pi.ID, Status: pi.Status, Amount: pi.Amount, Currency: pi.Currency, Token: p.token("3ds", pi.ID),
+		Return: portalReturn(r)})
 }
 
 func (p *Pages) threeDSAnswer(w http.ResponseWriter, r *http.Request) {
@@ -58,6 +73,10 @@ func (p *Pages) threeDSAnswer(w http.ResponseWriter, r *http.Request) {
 		p.fail(w, err)
 		return
 	}
+	if ret := portalReturn(r); ret != "" {
+		http.Redirect(w, r, ret, http.StatusSeeOther)
+		return
+	}
 	if pi.Invoice != "" {
 		http.Redirect(w, r, "/billing/invoices/"+pi.Invoice, http.StatusSeeOther)
 		return
@@ -81,6 +100,10 @@ func (p *Pages) setupThreeDSAnswer(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		p.fail(w, err)
+		return
+	}
+	if ret := portalReturn(r); ret != "" {
+		http.Redirect(w, r, ret, http.StatusSeeOther)
 		return
 	}
 	p.render(w, "threeds.html", threeDSView{ID: si.ID, Status: si.Status, Setup: true, Done: si.Status})

@@ -14,9 +14,24 @@ const csrfPortal = "portal"
 // enables.
 func (h *Handler) home(w http.ResponseWriter, r *http.Request) {
 	vis, ok := h.signedIn(w, r)
+	if !ok || toFlow(w, r, vis) {
+		return
+	}
+	h.homePage(w, r, vis, false)
+}
+
+// billingPage is the billing information alone: the customer_update
+// flow's page.
+func (h *Handler) billingPage(w http.ResponseWriter, r *http.Request) {
+	vis, ok := h.signedIn(w, r)
 	if !ok {
 		return
 	}
+	h.homePage(w, r, vis, true)
+}
+
+// homePage renders the homepage, or with billingOnly its billing section.
+func (h *Handler) homePage(w http.ResponseWriter, r *http.Request, vis *visit, billingOnly bool) {
 	d, err := h.svc.PortalHome(vis.ctx, vis.v)
 	if err != nil {
 		h.fail(w, r, err)
@@ -32,7 +47,7 @@ func (h *Handler) home(w http.ResponseWriter, r *http.Request) {
 	if k := q.Get("error"); errs[k] {
 		// Errors of a form show in the form, which opens; others on top.
 		switch k {
-		case "card_invalid", "card_declined":
+		case "card_invalid", "card_declined", "card_auth_failed":
 			v.AddCardOpen, v.CardError = true, "err."+k
 		case "tax_id_invalid":
 			v.TaxIDOpen, v.TaxIDError = true, "err."+k
@@ -41,6 +56,15 @@ func (h *Handler) home(w http.ResponseWriter, r *http.Request) {
 			v.BillingOpen = k == "invalid"
 		}
 	}
+	if billingOnly {
+		if !v.ShowBilling {
+			h.notFound(w, r)
+			return
+		}
+		v.TitleKey, v.InFlow, v.BillingOpen = "flow.customer_update_heading", vis.flow != nil, true
+		v.ShowSubscriptions, v.ShowPaymentMethods, v.ShowInvoices = false, false, false
+	}
+	v.CardForm = cardForm{Action: "/p/payment-methods", CSRF: v.CSRF, Error: v.CardError}
 	localizeRows(v.Invoices, vis.loc)
 	h.view(w, r, http.StatusOK, "home", vis.loc, v)
 }
