@@ -438,3 +438,66 @@ func TestPortalUIAddCardWith3DS(t *testing.T) {
 		t.Fatalf("%d cards ending 3155 on the customer, want 1", n)
 	}
 }
+
+func TestPortalFlowRoutesRefuseOtherCustomers(t *testing.T) {
+	u := startUI(t, 1280)
+	other, err := u.sc.V1Customers.Create(u.ctx, &stripe.CustomerCreateParams{Email: stripe.String("mallory@example.com"), PaymentMethod: stripe.String("pm_card_visa")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	si, err := u.sc.V1SetupIntents.Create(u.ctx, &stripe.SetupIntentCreateParams{Customer: stripe.String(other.ID),
+		PaymentMethod: stripe.String("pm_card_authenticationRequiredOnSetup"), Confirm: stripe.Bool(true)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sub, err := u.sc.V1Subscriptions.Create(u.ctx, &stripe.SubscriptionCreateParams{Customer: stripe.String(other.ID),
+		Items: []*stripe.SubscriptionCreateItemParams{{Price: stripe.String(u.price("pro_monthly"))}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.open(nil)
+	for _, page := range []string{"/p/payment-methods/setup/" + si.ID, "/p/subscriptions/" + sub.ID + "/paid?pending=" + sub.LatestInvoice.ID,
+		"/p/subscriptions/" + sub.ID + "/review?pending=" + sub.LatestInvoice.ID} {
+		u.run(chromedp.Navigate(uiPublic + page))
+		if body := u.text(); !strings.Contains(body, "Not found") {
+			t.Errorf("%s: %s", page, body)
+		}
+	}
+	// Posts of this page's forms, pointed at the other customer's
+	// subscription: the retention offer (no flow offers one here) and a
+	// payment retry.
+	for _, action := range []string{"/p/subscriptions/" + sub.ID + "/retention", "/p/subscriptions/" + sub.ID + "/retry"} {
+		u.open(nil)
+		get(u, chromedp.Evaluate[bool](`(f => (f.setAttribute('action', '`+action+`'), f.id = 'target', true))(document.querySelector('#add-card form'))`))
+		u.fillCard("4242424242424242")
+		u.submit(`#target button`)
+		if body := u.text(); !strings.Contains(body, "Not found") {
+			t.Errorf("%s: %s", action, body)
+		}
+	}
+	u.screenshot("refused")
+	got, err := u.sc.V1SetupIntents.Retrieve(u.ctx, si.ID, nil)
+	if err != nil || got.Status != stripe.SetupIntentStatusRequiresAction {
+		t.Fatalf("the other customer's setup intent: %+v %v", got, err)
+	}
+}
+
+func TestPortal3DSPageReturnsOnlyToThePortal(t *testing.T) {
+	u := startUI(t, 1280)
+	u.open(nil)
+	u.run(chromedp.Click(chromedp.CSS("#add-card summary")))
+	u.fillCard("4000002500003155")
+	u.submit("#add-card button")
+	ret := get(u, chromedp.Evaluate[string](`document.querySelector('input[name=return]').value`))
+	if !strings.HasPrefix(ret, "/p/payment-methods/setup/seti_") {
+		t.Fatalf("return to %q", ret)
+	}
+	page := u.location()
+	for _, bad := range []string{"https://evil.example/", "//evil.example/p/", "/billing/invoices/x"} {
+		u.run(chromedp.Navigate(strings.Split(page, "?")[0] + "?return=" + url.QueryEscape(bad)))
+		if n := get(u, chromedp.Evaluate[int](`document.querySelectorAll('input[name=return]').length`)); n != 0 {
+			t.Errorf("the challenge page keeps return=%s", bad)
+		}
+	}
+	u.screenshot("challenge")
+}

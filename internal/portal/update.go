@@ -196,7 +196,9 @@ func (h *Handler) updatePage(w http.ResponseWriter, r *http.Request) {
 	v.Options, v.Intervals, v.Interval = u.byInterval(r.URL.Query().Get("interval"))
 	v.QuantityMin, v.QuantityMax, v.QuantityOK = u.quantityBounds(u.item.Price)
 	v.LogoutCSRF = h.csrfToken(w, r, "logout")
-	if r.URL.Query().Has("invalid") {
+	if k := r.URL.Query().Get("error"); errs[k] {
+		v.Error = "err." + k // an action of the update flow that failed
+	} else if r.URL.Query().Has("invalid") {
 		v.Error = "err.invalid"
 	}
 	h.view(w, r, http.StatusOK, "update", vis.loc, v)
