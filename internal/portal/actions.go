@@ -28,12 +28,7 @@ func (h *Handler) action(w http.ResponseWriter, r *http.Request) (*visit, *servi
 		h.localMessage(w, r, http.StatusForbidden, "msg.retry", "msg.form_expired_text")
 		return nil, nil, false
 	}
-	d, err := h.svc.PortalHome(vis.ctx, vis.v)
-	if err != nil {
-		h.fail(w, r, err)
-		return nil, nil, false
-	}
-	return vis, d, true
+	return h.homeData(w, r, vis)
 }
 
 // notFound answers a request naming an object the visit's customer does

@@ -12,13 +12,8 @@ import (
 // cancelPage shows what cancelling a subscription means under the
 // configuration's mode, with the reason survey when it is enabled.
 func (h *Handler) cancelPage(w http.ResponseWriter, r *http.Request) {
-	vis, ok := h.signedIn(w, r)
+	vis, d, ok := h.signedInHome(w, r)
 	if !ok {
-		return
-	}
-	d, err := h.svc.PortalHome(vis.ctx, vis.v)
-	if err != nil {
-		h.fail(w, r, err)
 		return
 	}
 	f := &d.Configuration.Features

@@ -21,13 +21,8 @@ type addCardView struct {
 
 // addCardPage is the payment_method_update flow's page.
 func (h *Handler) addCardPage(w http.ResponseWriter, r *http.Request) {
-	vis, ok := h.signedIn(w, r)
+	vis, d, ok := h.signedInHome(w, r)
 	if !ok {
-		return
-	}
-	d, err := h.svc.PortalHome(vis.ctx, vis.v)
-	if err != nil {
-		h.fail(w, r, err)
 		return
 	}
 	if !d.Configuration.Features.PaymentMethodUpdate.Enabled {

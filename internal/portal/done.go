@@ -20,18 +20,13 @@ type doneView struct {
 // donePage is the confirmation page a flow with after_completion
 // hosted_confirmation ends on (GET /p/done?notice=...).
 func (h *Handler) donePage(w http.ResponseWriter, r *http.Request) {
-	vis, ok := h.signedIn(w, r)
+	vis, d, ok := h.signedInHome(w, r)
 	if !ok {
 		return
 	}
 	f := vis.ps.Flow
 	if f == nil {
 		http.Redirect(w, r, "/p/", http.StatusSeeOther)
-		return
-	}
-	d, err := h.svc.PortalHome(vis.ctx, vis.v)
-	if err != nil {
-		h.fail(w, r, err)
 		return
 	}
 	v := doneView{page: page{TitleKey: "confirm.heading", Business: businessOf(d, vis.v.ReturnURL), InFlow: true},

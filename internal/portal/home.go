@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/porticohq/portico/internal/locale"
+	"github.com/porticohq/portico/internal/service"
 )
 
 // csrfPortal is the purpose of the tokens on the portal's action forms.
@@ -18,6 +19,27 @@ func (h *Handler) home(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.homePage(w, r, vis, false)
+}
+
+// signedInHome is the request's visit with its homepage data (the
+// customer's objects and the configuration), for pages that show or act on
+// them; it has answered the request when ok is false.
+func (h *Handler) signedInHome(w http.ResponseWriter, r *http.Request) (*visit, *service.PortalHomeData, bool) {
+	vis, ok := h.signedIn(w, r)
+	if !ok {
+		return nil, nil, false
+	}
+	return h.homeData(w, r, vis)
+}
+
+// homeData loads the homepage data of vis.
+func (h *Handler) homeData(w http.ResponseWriter, r *http.Request, vis *visit) (*visit, *service.PortalHomeData, bool) {
+	d, err := h.svc.PortalHome(vis.ctx, vis.v)
+	if err != nil {
+		h.fail(w, r, err)
+		return nil, nil, false
+	}
+	return vis, d, true
 }
 
 // billingPage is the billing information alone: the customer_update

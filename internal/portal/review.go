@@ -53,19 +53,11 @@ type reviewView struct {
 
 // reviewPage shows what the change costs, from the invoice preview.
 func (h *Handler) reviewPage(w http.ResponseWriter, r *http.Request) {
-	vis, ok := h.signedIn(w, r)
+	u, ok := h.updatableAt(w, r, false)
 	if !ok {
 		return
 	}
-	d, err := h.svc.PortalHome(vis.ctx, vis.v)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	u, ok := h.loadUpdatable(w, r, vis, d)
-	if !ok {
-		return
-	}
+	vis, d := u.vis, u.d
 	q := r.URL.Query()
 	id := u.ps.Subscription.ID
 	opt, qty, ok := u.choice(q)
@@ -239,14 +231,11 @@ func (h *Handler) flowDiscountViews(u *updatable) []discountView {
 // confirmUpdate applies the reviewed change, or schedules it for the
 // period end when the configuration says so.
 func (h *Handler) confirmUpdate(w http.ResponseWriter, r *http.Request) {
-	vis, d, ok := h.action(w, r)
+	u, ok := h.updatableAt(w, r, true)
 	if !ok {
 		return
 	}
-	u, ok := h.loadUpdatable(w, r, vis, d)
-	if !ok {
-		return
-	}
+	vis := u.vis
 	opt, qty, ok := u.choice(r.PostForm)
 	if !ok {
 		backHome(w, r, "error", "invalid", "sub-"+u.ps.Subscription.ID)
@@ -293,14 +282,11 @@ func (h *Handler) paymentPending(w http.ResponseWriter, r *http.Request, u *upda
 // retryPayment pays a change's unpaid invoice with a new card, which then
 // becomes the customer's default.
 func (h *Handler) retryPayment(w http.ResponseWriter, r *http.Request) {
-	vis, d, ok := h.action(w, r)
+	u, ok := h.updatableAt(w, r, true)
 	if !ok {
 		return
 	}
-	u, ok := h.loadUpdatable(w, r, vis, d)
-	if !ok {
-		return
-	}
+	vis := u.vis
 	inv := r.PostFormValue("invoice")
 	pu := u.ps.Subscription.PendingUpdate
 	opt, qty, ok := u.choice(r.PostForm)
@@ -340,19 +326,11 @@ func (h *Handler) retryPayment(w http.ResponseWriter, r *http.Request) {
 // paidReturn is where the 3-D Secure page returns to after a change's
 // payment challenge.
 func (h *Handler) paidReturn(w http.ResponseWriter, r *http.Request) {
-	vis, ok := h.signedIn(w, r)
+	u, ok := h.updatableAt(w, r, false)
 	if !ok {
 		return
 	}
-	d, err := h.svc.PortalHome(vis.ctx, vis.v)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	u, ok := h.loadUpdatable(w, r, vis, d)
-	if !ok {
-		return
-	}
+	vis := u.vis
 	q := r.URL.Query()
 	in, err := h.svc.Invoice(vis.ctx, q.Get("pending"))
 	if err != nil || in.Customer != vis.cu.ID || in.Subscription != u.ps.Subscription.ID {

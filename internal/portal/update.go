@@ -51,6 +51,21 @@ type updatable struct {
 	flow bool
 }
 
+// updatableAt is the subscription of the request's path that its visit may
+// change, for a page or (post) a form post, whose CSRF token it checks; it
+// has answered the request when ok is false.
+func (h *Handler) updatableAt(w http.ResponseWriter, r *http.Request, post bool) (*updatable, bool) {
+	load := h.signedInHome
+	if post {
+		load = h.action
+	}
+	vis, d, ok := load(w, r)
+	if !ok {
+		return nil, false
+	}
+	return h.loadUpdatable(w, r, vis, d)
+}
+
 func (h *Handler) loadUpdatable(w http.ResponseWriter, r *http.Request, vis *visit, d *service.PortalHomeData) (*updatable, bool) {
 	f := &d.Configuration.Features
 	ps, ok := ownSub(d, r.PathValue("id"))
@@ -173,19 +188,11 @@ func intervalDays(interval string, n int64) int64 {
 
 // updatePage lets the customer choose a plan and quantity.
 func (h *Handler) updatePage(w http.ResponseWriter, r *http.Request) {
-	vis, ok := h.signedIn(w, r)
+	u, ok := h.updatableAt(w, r, false)
 	if !ok {
 		return
 	}
-	d, err := h.svc.PortalHome(vis.ctx, vis.v)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	u, ok := h.loadUpdatable(w, r, vis, d)
-	if !ok {
-		return
-	}
+	vis, d := u.vis, u.d
 	if u.confirmFlow() != nil {
 		// The change is the merchant's: straight to its review.
 		http.Redirect(w, r, "/p/subscriptions/"+u.ps.Subscription.ID+"/review", http.StatusSeeOther)
