@@ -395,6 +395,12 @@ func TestPortalFlowInThreeLocales(t *testing.T) {
 			t.Errorf("%s: lang = %q", c.locale, lang)
 		}
 		u.contains(c.locale+" card page", c.want[0], c.want[2])
+		if c.locale == "fr" {
+			// The visit's other pages speak its language too.
+			u.run(chromedp.Navigate(uiPublic + "/p/subscriptions/sub_nope/cancel"))
+			u.contains("fr not found page", "Introuvable")
+			u.run(chromedp.Navigate(uiPublic + "/p/"), chromedp.WaitVisible(chromedp.CSS("#card-number")))
+		}
 		u.fillCard(c.card)
 		if c.card[0] == '3' {
 			get(u, chromedp.Evaluate[bool](`(document.getElementById('card-cvc').value = '1234', true)`))

@@ -67,7 +67,11 @@ func (h *Handler) addCard(w http.ResponseWriter, r *http.Request) {
 	h.afterSetup(w, r, vis, si)
 }
 
-// setupReturn is where the 3-D Secure page sends the browser back to.
+// setupReturn is where the 3-D Secure page sends the browser back to. It
+// is a GET (a redirect from the challenge's own POST) that may still make
+// the card the default: it acts only on a setup intent of the visit's
+// customer that has succeeded, whose unguessable id only that customer's
+// browser has been given, and doing it again changes nothing.
 func (h *Handler) setupReturn(w http.ResponseWriter, r *http.Request) {
 	vis, ok := h.signedIn(w, r)
 	if !ok {

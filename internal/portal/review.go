@@ -324,7 +324,9 @@ func (h *Handler) retryPayment(w http.ResponseWriter, r *http.Request) {
 }
 
 // paidReturn is where the 3-D Secure page returns to after a change's
-// payment challenge.
+// payment challenge. As setupReturn, a GET that may still apply the
+// flow's discounts: only for a paid invoice of the visit's own
+// subscription, and only once (flowDiscounts is nil when they are on).
 func (h *Handler) paidReturn(w http.ResponseWriter, r *http.Request) {
 	u, ok := h.updatableAt(w, r, false)
 	if !ok {

@@ -24,9 +24,15 @@ type visit struct {
 	loc  *locale.Locale
 }
 
-// requestLocale is the language of a request without a visit: the
-// browser's Accept-Language.
+// visitLocaleKey keys a signed-in request's language in its context.
+type visitLocaleKey struct{}
+
+// requestLocale is the language of r: its visit's (see signedIn), else
+// the browser's Accept-Language.
 func requestLocale(r *http.Request) *locale.Locale {
+	if loc, ok := r.Context().Value(visitLocaleKey{}).(*locale.Locale); ok {
+		return loc
+	}
 	return locale.Match("", r.Header.Get("Accept-Language"))
 }
 
@@ -72,6 +78,9 @@ func (h *Handler) signedIn(w http.ResponseWriter, r *http.Request) (*visit, bool
 		return nil, false
 	}
 	vis := &visit{ctx: ctx, v: v, cu: cu, ps: ps, loc: visitLocale(r, ps, cu)}
+	// The pages a handler answers with later (not found, form expired)
+	// speak the visit's language too: r itself carries it from here on.
+	*r = *r.WithContext(context.WithValue(r.Context(), visitLocaleKey{}, vis.loc))
 	if ps.Flow != nil && !h.flowDone(r, c.Value) {
 		vis.flow = ps.Flow
 	}
