@@ -399,7 +399,7 @@ func TestPortalFlowInThreeLocales(t *testing.T) {
 			// The visit's other pages speak its language too.
 			u.run(chromedp.Navigate(uiPublic + "/p/subscriptions/sub_nope/cancel"))
 			u.contains("fr not found page", "Introuvable")
-			u.run(chromedp.Navigate(uiPublic + "/p/"), chromedp.WaitVisible(chromedp.CSS("#card-number")))
+			u.run(chromedp.Navigate(uiPublic+"/p/"), chromedp.WaitVisible(chromedp.CSS("#card-number")))
 		}
 		u.fillCard(c.card)
 		if c.card[0] == '3' {
