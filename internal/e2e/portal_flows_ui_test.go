@@ -233,7 +233,10 @@ func TestPortalFlowSubscriptionUpdateYearlyWithProration(t *testing.T) {
 	}
 	u.submit(`nav.switch a[href="?interval=year"]`)
 	u.screenshot("yearly")
-	get(u, chromedp.Evaluate[bool](`(document.querySelector('input[value="`+yearly+`"]').click(), true)`))
+	// The yearly price of the current plan is preselected.
+	if !get(u, chromedp.Evaluate[bool](`document.querySelector('input[value="`+yearly+`"]').checked`)) {
+		t.Error("the yearly view does not preselect the current plan's yearly price")
+	}
 	u.submit(`form[action$="/review"] button`)
 	u.contains("review page", "Review your change", "Pro", "Amount due today", "Confirm and pay", "$290.00")
 	u.screenshot("review")

@@ -54,9 +54,8 @@ func (h *Handler) billingPage(w http.ResponseWriter, r *http.Request) {
 
 // homePage renders the homepage, or with billingOnly its billing section.
 func (h *Handler) homePage(w http.ResponseWriter, r *http.Request, vis *visit, billingOnly bool) {
-	d, err := h.svc.PortalHome(vis.ctx, vis.v)
-	if err != nil {
-		h.fail(w, r, err)
+	_, d, ok := h.homeData(w, r, vis)
+	if !ok {
 		return
 	}
 	v := h.homeViewOf(d, vis.v.ReturnURL)

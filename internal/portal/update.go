@@ -20,6 +20,9 @@ type planOption struct {
 	Price, Product string
 	priceView
 	Current bool
+	// Checked preselects the option: the current plan, or in the other
+	// billing interval, the current product's price.
+	Checked bool
 }
 
 type updateView struct {
@@ -224,6 +227,9 @@ func (u *updatable) byInterval(want string) (opts []planOption, intervals []stri
 		}
 	}
 	if !slices.Contains(intervals, "month") || !slices.Contains(intervals, "year") {
+		for i := range u.options {
+			u.options[i].Checked = u.options[i].Current
+		}
 		return u.options, nil, ""
 	}
 	if want == "month" || want == "year" {
@@ -231,8 +237,15 @@ func (u *updatable) byInterval(want string) (opts []planOption, intervals []stri
 	} else if shown != "month" && shown != "year" {
 		shown = "month"
 	}
+	var current planOption
+	for _, o := range u.options {
+		if o.Current {
+			current = o
+		}
+	}
 	for _, o := range u.options {
 		if o.Interval == shown {
+			o.Checked = o.Current || o.Interval != current.Interval && o.Product == current.Product
 			opts = append(opts, o)
 		}
 	}
