@@ -338,6 +338,18 @@ func TestPortalReviewDeclinedCardThenRetry(t *testing.T) {
 	if got, _ := u.sc.V1Subscriptions.Retrieve(u.ctx, sub.ID, nil); got.Items.Data[0].Price.ID == business {
 		t.Fatal("the plan changed although its payment failed")
 	}
+	// A mistyped card, then one that asks for 3-D Secure, whose challenge
+	// fails: the page stays, with the failure.
+	u.fillCard("4242424242424241")
+	// (Past the browser's check, which a copy of the form lacks: the
+	// server checks too.)
+	get(u, chromedp.Evaluate[bool](`(f => (f.replaceWith(f.cloneNode(true)), true))(document.querySelector('form[action$="/retry"]'))`))
+	u.submit(`form[action$="/retry"] button`)
+	u.contains("review after a mistyped card", "Check the card number, expiry date and security code.")
+	u.fillCard("4000002760003184")
+	u.submit(`form[action$="/retry"] button`)
+	u.submit("#fail")
+	u.contains("review after a failed challenge", "The card could not be authenticated.", "Pay with another card")
 	u.fillCard("4242424242424242")
 	u.submit(`form[action$="/retry"] button`)
 	u.contains("homepage", "Your subscription was updated.")

@@ -280,7 +280,7 @@ func (h *Handler) paymentPending(w http.ResponseWriter, r *http.Request, u *upda
 }
 
 // retryPayment pays a change's unpaid invoice with a new card, which then
-// becomes the customer's default.
+// becomes the customer's default (see changePaid).
 func (h *Handler) retryPayment(w http.ResponseWriter, r *http.Request) {
 	u, ok := h.updatableAt(w, r, true)
 	if !ok {
@@ -316,11 +316,7 @@ func (h *Handler) retryPayment(w http.ResponseWriter, r *http.Request) {
 		failed(err)
 		return
 	}
-	if _, err := h.svc.UpdateCustomer(vis.ctx, vis.cu.ID, service.CustomerParams{DefaultPM: service.Set(pm.ID)}); err != nil {
-		h.actionFailed(w, r, err, "sub-"+u.ps.Subscription.ID)
-		return
-	}
-	h.changePaid(w, r, u)
+	h.changePaid(w, r, u, pm.ID)
 }
 
 // paidReturn is where the 3-D Secure page returns to after a change's
@@ -340,7 +336,11 @@ func (h *Handler) paidReturn(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if in.Status == billing.InvoicePaid {
-		h.changePaid(w, r, u)
+		card := ""
+		if pi, err := h.svc.PaymentIntent(vis.ctx, in.PaymentIntent); err == nil {
+			card = pi.PaymentMethod
+		}
+		h.changePaid(w, r, u, card)
 		return
 	}
 	opt, qty, _ := u.choice(q)
@@ -348,10 +348,18 @@ func (h *Handler) paidReturn(w http.ResponseWriter, r *http.Request) {
 }
 
 // changePaid ends a change whose invoice was paid after the update (which
-// applied the change): a pending change drops other parameters, so the
+// applied the change) with card: a card other than the ones the
+// subscription is charged to was given to retry, and becomes the
+// customer's default; a pending change drops other parameters, so the
 // flow's discounts are applied now.
-func (h *Handler) changePaid(w http.ResponseWriter, r *http.Request, u *updatable) {
+func (h *Handler) changePaid(w http.ResponseWriter, r *http.Request, u *updatable, card string) {
 	id := u.ps.Subscription.ID
+	if card != "" && card != u.vis.cu.InvoiceSettings.DefaultPaymentMethod && card != u.ps.Subscription.DefaultPaymentMethod {
+		if _, err := h.svc.UpdateCustomer(u.vis.ctx, u.vis.cu.ID, service.CustomerParams{DefaultPM: service.Set(card)}); err != nil {
+			h.actionFailed(w, r, err, "sub-"+id)
+			return
+		}
+	}
 	if ds := u.flowDiscounts(); ds != nil {
 		if _, err := h.svc.UpdateSubscription(u.vis.ctx, id, service.SubscriptionParams{Discounts: service.Set(ds), ProrationBehavior: "none"}); err != nil {
 			h.actionFailed(w, r, err, "sub-"+id)
