@@ -522,3 +522,33 @@ func TestPortal3DSPageReturnsOnlyToThePortal(t *testing.T) {
 	}
 	u.screenshot("challenge")
 }
+
+func TestPortalFlowUpdateDowngradeAtPeriodEnd(t *testing.T) {
+	u := startUI(t, 1280)
+	u.configure(service.PortalConfigurationParams{ScheduleConditions: service.Set([]string{"decreasing_item_amount"})})
+	sub := u.subscriptionOf("prod_demo_pro")
+	starter := u.price("starter_monthly")
+	u.openFlow(&stripe.BillingPortalSessionCreateFlowDataParams{Type: stripe.String("subscription_update"),
+		SubscriptionUpdate: &stripe.BillingPortalSessionCreateFlowDataSubscriptionUpdateParams{Subscription: stripe.String(sub.ID)},
+		AfterCompletion:    afterCompletion("hosted_confirmation", "")}, "")
+	get(u, chromedp.Evaluate[bool](`(document.querySelector('input[value="`+starter+`"]').click(), true)`))
+	u.submit(`form[action$="/review"] button`)
+	u.contains("review of a downgrade", "Starter", "Your plan changes on Dec 21, 2026. Until then, nothing changes.")
+	u.screenshot("review")
+	u.submit(`form[action$="/update"] button`)
+	u.contains("confirmation", "All set", "Your subscription will change at the end of the billing period.")
+	got, err := u.sc.V1Subscriptions.Retrieve(u.ctx, sub.ID, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Items.Data[0].Price.ID == starter {
+		t.Fatal("the downgrade did not wait for the period end")
+	}
+	next, err := u.sc.V1Invoices.CreatePreview(u.ctx, &stripe.InvoiceCreatePreviewParams{Subscription: stripe.String(sub.ID)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if next.Total != 900 {
+		t.Fatalf("the next invoice is %d, want the Starter price 900", next.Total)
+	}
+}
