@@ -248,6 +248,14 @@ func (h *Handler) confirmUpdate(w http.ResponseWriter, r *http.Request) {
 			h.actionFailed(w, r, err, "sub-"+id)
 			return
 		}
+		// The flow's discounts apply from now: the period is billed
+		// already, so the first invoice they reduce is the new plan's.
+		if p.Discounts.Set {
+			if _, err := h.svc.UpdateSubscription(vis.ctx, id, service.SubscriptionParams{Discounts: p.Discounts, ProrationBehavior: "none"}); err != nil {
+				h.actionFailed(w, r, err, "sub-"+id)
+				return
+			}
+		}
 		h.done(w, r, vis, "update_scheduled", "sub-"+id)
 		return
 	}
