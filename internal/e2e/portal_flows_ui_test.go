@@ -552,3 +552,25 @@ func TestPortalFlowUpdateDowngradeAtPeriodEnd(t *testing.T) {
 		t.Fatalf("the next invoice is %d, want the Starter price 900", next.Total)
 	}
 }
+
+func TestPortalFlowUpdateConfirmScheduledKeepsDiscount(t *testing.T) {
+	u := startUI(t, 1280)
+	u.configure(service.PortalConfigurationParams{ScheduleConditions: service.Set([]string{"decreasing_item_amount"})})
+	sub := u.subscriptionOf("prod_demo_pro")
+	starter := u.price("starter_monthly")
+	u.openFlow(&stripe.BillingPortalSessionCreateFlowDataParams{Type: stripe.String("subscription_update_confirm"),
+		SubscriptionUpdateConfirm: &stripe.BillingPortalSessionCreateFlowDataSubscriptionUpdateConfirmParams{Subscription: stripe.String(sub.ID),
+			Items:     []*stripe.BillingPortalSessionCreateFlowDataSubscriptionUpdateConfirmItemParams{{ID: stripe.String(sub.Items.Data[0].ID), Price: stripe.String(starter)}},
+			Discounts: []*stripe.BillingPortalSessionCreateFlowDataSubscriptionUpdateConfirmDiscountParams{{Coupon: stripe.String("WELCOME20")}}},
+		AfterCompletion: afterCompletion("portal_homepage", "")}, "")
+	u.contains("review", "Starter", "Welcome: 20% off", "Your plan changes on")
+	u.submit(`form[action$="/update"] button`)
+	u.contains("homepage", "Your subscription will change at the end of the billing period.")
+	next, err := u.sc.V1Invoices.CreatePreview(u.ctx, &stripe.InvoiceCreatePreviewParams{Subscription: stripe.String(sub.ID)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if next.Total != 720 {
+		t.Fatalf("the next invoice is %d, want Starter less 20%% (720)", next.Total)
+	}
+}
