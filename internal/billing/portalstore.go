@@ -24,6 +24,9 @@ type PortalStore interface {
 	// PortalSessionByTokenHash returns the session whose token hashes to
 	// hash.
 	PortalSessionByTokenHash(hash string) (*PortalSession, error)
+	// PortalSession returns the session with id (a visit's session, for
+	// its locale and flow).
+	PortalSession(id string) (*PortalSession, error)
 	// MarkPortalSessionOpened records that the session's link was opened at
 	// at; it reports false when it had already been opened.
 	MarkPortalSessionOpened(id string, at int64) (bool, error)

@@ -28,12 +28,7 @@ func (h *Handler) action(w http.ResponseWriter, r *http.Request) (*visit, *servi
 		h.localMessage(w, r, http.StatusForbidden, "msg.retry", "msg.form_expired_text")
 		return nil, nil, false
 	}
-	d, err := h.svc.PortalHome(vis.ctx, vis.v)
-	if err != nil {
-		h.fail(w, r, err)
-		return nil, nil, false
-	}
-	return vis, d, true
+	return h.homeData(w, r, vis)
 }
 
 // notFound answers a request naming an object the visit's customer does
@@ -95,37 +90,6 @@ func (h *Handler) removeCard(w http.ResponseWriter, r *http.Request) {
 	backHome(w, r, "notice", "card_removed", "payment-methods")
 }
 
-// addCard adds a card from the plain form (test cards only: the card
-// service knows Stripe's test numbers) and makes it the default when the
-// customer has none.
-func (h *Handler) addCard(w http.ResponseWriter, r *http.Request) {
-	vis, d, ok := h.action(w, r)
-	if !ok {
-		return
-	}
-	if !d.Configuration.Features.PaymentMethodUpdate.Enabled {
-		h.notFound(w, r)
-		return
-	}
-	card, ok := cardFromForm(r)
-	if !ok {
-		backHome(w, r, "error", "card_invalid", "add-card")
-		return
-	}
-	pm, err := h.svc.CreatePaymentMethod(vis.ctx, service.PaymentMethodParams{Type: "card", Card: card})
-	if err == nil {
-		pm, err = h.svc.AttachPaymentMethod(vis.ctx, pm.ID, vis.cu.ID)
-	}
-	if err == nil && d.Customer.InvoiceSettings.DefaultPaymentMethod == "" {
-		_, err = h.svc.UpdateCustomer(vis.ctx, vis.cu.ID, service.CustomerParams{DefaultPM: service.Set(pm.ID)})
-	}
-	if err != nil {
-		h.actionFailed(w, r, err, "add-card")
-		return
-	}
-	backHome(w, r, "notice", "card_added", "payment-methods")
-}
-
 // cardFromForm reads number, exp (MM/YY or MM/YYYY) and cvc.
 func cardFromForm(r *http.Request) (*service.CardParams, bool) {
 	num := strings.Map(func(c rune) rune {
@@ -150,20 +114,28 @@ func cardFromForm(r *http.Request) (*service.CardParams, bool) {
 // actionFailed returns to the homepage with the error a customer can act
 // on; an unexpected error is logged and shown as a generic one.
 func (h *Handler) actionFailed(w http.ResponseWriter, r *http.Request, err error, anchor string) {
-	var be *billing.Error
-	if errors.As(err, &be) {
-		switch {
-		case be.Code == "card_declined" || be.Type == "card_error" && be.Code != "incorrect_number" && be.Code != "invalid_expiry_month" && be.Code != "invalid_expiry_year" && be.Code != "invalid_cvc" && be.Code != "expired_card":
-			backHome(w, r, "error", "card_declined", anchor)
-		case be.Type == "card_error" || strings.HasPrefix(be.Param, "card"):
-			backHome(w, r, "error", "card_invalid", anchor)
-		default:
-			backHome(w, r, "error", "invalid", anchor)
-		}
+	if key, ok := failureKey(err); ok {
+		backHome(w, r, "error", key, anchor)
 		return
 	}
 	h.log.Error("portal action failed", "path", r.URL.Path, "error", err)
 	backHome(w, r, "error", "generic", anchor)
+}
+
+// failureKey is the errs key of a Stripe-shaped error a customer can act
+// on (a declined or mistyped card, an invalid value); false for others.
+func failureKey(err error) (string, bool) {
+	var be *billing.Error
+	if !errors.As(err, &be) {
+		return "", false
+	}
+	switch {
+	case be.Code == "card_declined" || be.Type == "card_error" && be.Code != "incorrect_number" && be.Code != "invalid_expiry_month" && be.Code != "invalid_expiry_year" && be.Code != "invalid_cvc" && be.Code != "expired_card":
+		return "card_declined", true
+	case be.Type == "card_error" || strings.HasPrefix(be.Param, "card"):
+		return "card_invalid", true
+	}
+	return "invalid", true
 }
 
 // updateBilling saves the billing details the configuration lets the
@@ -198,7 +170,7 @@ func (h *Handler) updateBilling(w http.ResponseWriter, r *http.Request) {
 		h.actionFailed(w, r, err, "billing")
 		return
 	}
-	backHome(w, r, "notice", "billing_saved", "billing")
+	h.done(w, r, vis, "billing_saved", "billing")
 }
 
 func truncate(s string, n int) string {

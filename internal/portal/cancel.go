@@ -12,13 +12,8 @@ import (
 // cancelPage shows what cancelling a subscription means under the
 // configuration's mode, with the reason survey when it is enabled.
 func (h *Handler) cancelPage(w http.ResponseWriter, r *http.Request) {
-	vis, ok := h.signedIn(w, r)
+	vis, d, ok := h.signedInHome(w, r)
 	if !ok {
-		return
-	}
-	d, err := h.svc.PortalHome(vis.ctx, vis.v)
-	if err != nil {
-		h.fail(w, r, err)
 		return
 	}
 	f := &d.Configuration.Features
@@ -32,10 +27,22 @@ func (h *Handler) cancelPage(w http.ResponseWriter, r *http.Request) {
 		h.notFound(w, r)
 		return
 	}
-	v := cancelView{page: page{TitleKey: "subs.cancel_heading", Business: businessOf(d, vis.v.ReturnURL)}, Sub: sv,
+	v := cancelView{page: page{TitleKey: "subs.cancel_heading", Business: businessOf(d, vis.v.ReturnURL), InFlow: vis.flow != nil}, Sub: sv,
 		Immediately: f.SubscriptionCancel.Mode == "immediately"}
 	if f.SubscriptionCancel.CancellationReason.Enabled {
 		v.Reasons = f.SubscriptionCancel.CancellationReason.Options
+	}
+	if v.Immediately && f.SubscriptionCancel.ProrationBehavior != "none" {
+		v.Credit = cancelCredit(ps, d.Now)
+	}
+	if vis.inFlow(billing.FlowSubscriptionCancel, ps.Subscription.ID) && vis.flow.RetentionCoupon != "" {
+		if co, err := h.svc.Coupon(vis.ctx, vis.flow.RetentionCoupon); err == nil {
+			dv := couponView(co)
+			v.Offer = &dv
+		}
+	}
+	if k := r.URL.Query().Get("error"); errs[k] {
+		v.Error = "err." + k
 	}
 	v.CSRF = h.csrfToken(w, r, csrfPortal)
 	v.LogoutCSRF = h.csrfToken(w, r, "logout")
@@ -72,7 +79,7 @@ func (h *Handler) cancel(w http.ResponseWriter, r *http.Request) {
 			h.actionFailed(w, r, err, "subscriptions")
 			return
 		}
-		backHome(w, r, "notice", "canceled", "subscriptions")
+		h.done(w, r, vis, "canceled", "subscriptions")
 		return
 	}
 	_, err := h.svc.UpdateSubscription(vis.ctx, id, service.SubscriptionParams{CancelAtPeriodEnd: service.Set(true),
@@ -81,7 +88,48 @@ func (h *Handler) cancel(w http.ResponseWriter, r *http.Request) {
 		h.actionFailed(w, r, err, "subscriptions")
 		return
 	}
-	backHome(w, r, "notice", "cancel_scheduled", "sub-"+id)
+	h.done(w, r, vis, "cancel_scheduled", "sub-"+id)
+}
+
+// cancelCredit is what cancelling now credits for the rest of the period:
+// each item's amount prorated from now to its period end (trials and
+// free items credit nothing).
+func cancelCredit(ps service.PortalSubscription, now int64) int64 {
+	sub := ps.Subscription
+	if sub.Status == billing.SubTrialing {
+		return 0
+	}
+	var credit int64
+	for _, it := range sub.Items {
+		if pr := ps.Prices[it.Price]; pr != nil {
+			credit += billing.Prorate(billing.LineAmount(pr, it.Quantity), it.CurrentPeriodStart, it.CurrentPeriodEnd, now)
+		}
+	}
+	return credit
+}
+
+// acceptRetention applies the cancel flow's retention coupon and keeps
+// the subscription (the existing discounts stay).
+func (h *Handler) acceptRetention(w http.ResponseWriter, r *http.Request) {
+	vis, d, ok := h.action(w, r)
+	if !ok {
+		return
+	}
+	ps, ok := ownSub(d, r.PathValue("id"))
+	if !ok || !vis.inFlow(billing.FlowSubscriptionCancel, ps.Subscription.ID) || vis.flow.RetentionCoupon == "" {
+		h.notFound(w, r)
+		return
+	}
+	var ds []service.DiscountParams
+	for _, id := range ps.Subscription.Discounts {
+		ds = append(ds, service.DiscountParams{Discount: id})
+	}
+	ds = append(ds, service.DiscountParams{Coupon: vis.flow.RetentionCoupon})
+	if _, err := h.svc.UpdateSubscription(vis.ctx, ps.Subscription.ID, service.SubscriptionParams{Discounts: service.Set(ds)}); err != nil {
+		h.actionFailed(w, r, err, "sub-"+ps.Subscription.ID)
+		return
+	}
+	h.done(w, r, vis, "retention_accepted", "sub-"+ps.Subscription.ID)
 }
 
 // renew undoes a cancellation scheduled for the period end.

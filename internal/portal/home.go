@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/porticohq/portico/internal/locale"
+	"github.com/porticohq/portico/internal/service"
 )
 
 // csrfPortal is the purpose of the tokens on the portal's action forms.
@@ -14,12 +15,47 @@ const csrfPortal = "portal"
 // enables.
 func (h *Handler) home(w http.ResponseWriter, r *http.Request) {
 	vis, ok := h.signedIn(w, r)
-	if !ok {
+	if !ok || toFlow(w, r, vis) {
 		return
 	}
+	h.homePage(w, r, vis, false)
+}
+
+// signedInHome is the request's visit with its homepage data (the
+// customer's objects and the configuration), for pages that show or act on
+// them; it has answered the request when ok is false.
+func (h *Handler) signedInHome(w http.ResponseWriter, r *http.Request) (*visit, *service.PortalHomeData, bool) {
+	vis, ok := h.signedIn(w, r)
+	if !ok {
+		return nil, nil, false
+	}
+	return h.homeData(w, r, vis)
+}
+
+// homeData loads the homepage data of vis.
+func (h *Handler) homeData(w http.ResponseWriter, r *http.Request, vis *visit) (*visit, *service.PortalHomeData, bool) {
 	d, err := h.svc.PortalHome(vis.ctx, vis.v)
 	if err != nil {
 		h.fail(w, r, err)
+		return nil, nil, false
+	}
+	return vis, d, true
+}
+
+// billingPage is the billing information alone: the customer_update
+// flow's page.
+func (h *Handler) billingPage(w http.ResponseWriter, r *http.Request) {
+	vis, ok := h.signedIn(w, r)
+	if !ok {
+		return
+	}
+	h.homePage(w, r, vis, true)
+}
+
+// homePage renders the homepage, or with billingOnly its billing section.
+func (h *Handler) homePage(w http.ResponseWriter, r *http.Request, vis *visit, billingOnly bool) {
+	_, d, ok := h.homeData(w, r, vis)
+	if !ok {
 		return
 	}
 	v := h.homeViewOf(d, vis.v.ReturnURL)
@@ -32,7 +68,7 @@ func (h *Handler) home(w http.ResponseWriter, r *http.Request) {
 	if k := q.Get("error"); errs[k] {
 		// Errors of a form show in the form, which opens; others on top.
 		switch k {
-		case "card_invalid", "card_declined":
+		case "card_invalid", "card_declined", "card_auth_failed":
 			v.AddCardOpen, v.CardError = true, "err."+k
 		case "tax_id_invalid":
 			v.TaxIDOpen, v.TaxIDError = true, "err."+k
@@ -41,6 +77,15 @@ func (h *Handler) home(w http.ResponseWriter, r *http.Request) {
 			v.BillingOpen = k == "invalid"
 		}
 	}
+	if billingOnly {
+		if !v.ShowBilling {
+			h.notFound(w, r)
+			return
+		}
+		v.TitleKey, v.InFlow, v.BillingOpen = "flow.customer_update_heading", vis.flow != nil, true
+		v.ShowSubscriptions, v.ShowPaymentMethods, v.ShowInvoices = false, false, false
+	}
+	v.CardForm = cardForm{Action: "/p/payment-methods", CSRF: v.CSRF, Error: v.CardError}
 	if key, ok := extraNotices[q.Get("notice")]; ok {
 		v.Notice = key
 	}

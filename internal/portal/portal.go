@@ -137,6 +137,14 @@ func (h *Handler) Mount(mux *http.ServeMux) {
 	mux.HandleFunc("GET /p/invoices/{id}/paid", h.invoicePaid)
 	mux.HandleFunc("POST /p/shipping", h.updateShipping)
 	mux.HandleFunc("POST /p/logout", h.logout)
+	// Flows (flow_data) and the pages they add.
+	mux.HandleFunc("GET /p/payment-methods/new", h.addCardPage)
+	mux.HandleFunc("GET /p/payment-methods/setup/{id}", h.setupReturn)
+	mux.HandleFunc("GET /p/billing", h.billingPage)
+	mux.HandleFunc("GET /p/done", h.donePage)
+	mux.HandleFunc("POST /p/subscriptions/{id}/retention", h.acceptRetention)
+	mux.HandleFunc("POST /p/subscriptions/{id}/retry", h.retryPayment)
+	mux.HandleFunc("GET /p/subscriptions/{id}/paid", h.paidReturn)
 	mux.HandleFunc("GET /p/login/{id}", h.loginForm)
 	mux.HandleFunc("POST /p/login/{id}", h.loginSubmit)
 }
@@ -177,14 +185,10 @@ func (h *Handler) openSession(w http.ResponseWriter, r *http.Request) {
 // the page saying why not.
 func (h *Handler) exchange(w http.ResponseWriter, r *http.Request, token string) {
 	ctx := r.Context()
-	ps, _ := h.svc.PortalLinkSession(ctx, token)
 	_, visitToken, err := h.svc.OpenPortalLink(ctx, token)
 	switch {
 	case err == nil:
 		h.setVisitCookie(w, visitToken)
-		if ps != nil {
-			h.setLocaleCookie(w, ps.Locale)
-		}
 		http.Redirect(w, r, "/p/", http.StatusSeeOther)
 	case errors.Is(err, service.ErrPortalLinkInvalid):
 		h.localMessage(w, r, http.StatusNotFound, "msg.link_invalid", "msg.link_invalid_text")
@@ -193,6 +197,7 @@ func (h *Handler) exchange(w http.ResponseWriter, r *http.Request, token string)
 			h.recoverPage(w, r)
 			return
 		}
+		ps, _ := h.svc.PortalLinkSession(ctx, token)
 		h.linkExpired(w, r, ps)
 	default:
 		h.fail(w, r, err)

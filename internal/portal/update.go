@@ -20,6 +20,9 @@ type planOption struct {
 	Price, Product string
 	priceView
 	Current bool
+	// Checked preselects the option: the current plan, or in the other
+	// billing interval, the current product's price.
+	Checked bool
 }
 
 type updateView struct {
@@ -30,25 +33,11 @@ type updateView struct {
 	QuantityMin            int64
 	QuantityMax            int64 // 0: no upper bound
 	QuantityOK, ChangePlan bool
-}
-
-type reviewLine struct {
-	Description string
-	Amount      int64
-	Currency    string
-}
-
-type reviewView struct {
-	page
-	Sub         subView
-	New         planOption
-	Quantity    int64
-	Lines       []reviewLine
-	Total       int64
-	Currency    string
-	DueNow      bool
-	NextDate    int64
-	ScheduledAt int64 // set when the change waits for the period end
+	// Intervals are the billing intervals to switch between (month and
+	// year), when the options have more than one; Interval is the one
+	// shown.
+	Intervals []string
+	Interval  string
 }
 
 // updatable is the subscription the visit may change, with the choices
@@ -61,6 +50,23 @@ type updatable struct {
 	plans   []service.PortalPlan
 	options []planOption
 	f       *billing.PortalFeatures
+	// flow: the visit is in an update flow for this subscription.
+	flow bool
+}
+
+// updatableAt is the subscription of the request's path that its visit may
+// change, for a page or (post) a form post, whose CSRF token it checks; it
+// has answered the request when ok is false.
+func (h *Handler) updatableAt(w http.ResponseWriter, r *http.Request, post bool) (*updatable, bool) {
+	load := h.signedInHome
+	if post {
+		load = h.action
+	}
+	vis, d, ok := load(w, r)
+	if !ok {
+		return nil, false
+	}
+	return h.loadUpdatable(w, r, vis, d)
 }
 
 func (h *Handler) loadUpdatable(w http.ResponseWriter, r *http.Request, vis *visit, d *service.PortalHomeData) (*updatable, bool) {
@@ -76,6 +82,7 @@ func (h *Handler) loadUpdatable(w http.ResponseWriter, r *http.Request, vis *vis
 		return nil, false
 	}
 	u := &updatable{vis: vis, d: d, ps: ps, item: ps.Subscription.Items[0], plans: plans, f: f}
+	u.flow = vis.inFlow(billing.FlowSubscriptionUpdate, ps.Subscription.ID) || vis.inFlow(billing.FlowSubscriptionUpdateConfirm, ps.Subscription.ID)
 	for _, p := range plans {
 		for _, pr := range p.Prices {
 			if pr.Currency != ps.Subscription.Currency || pr.Recurring == nil {
@@ -117,8 +124,13 @@ func (u *updatable) quantityBounds(price string) (lo, hi int64, ok bool) {
 	return lo, hi, true
 }
 
-// choice reads and checks the chosen price and quantity.
+// choice reads and checks the chosen price and quantity: from the form,
+// or in a subscription_update_confirm flow, the change the merchant
+// prefilled.
 func (u *updatable) choice(form url.Values) (planOption, int64, bool) {
+	if f := u.confirmFlow(); f != nil {
+		return u.flowChoice(f)
+	}
 	price := form.Get("price")
 	if price == "" || !slices.Contains(u.f.SubscriptionUpdate.DefaultAllowedUpdates, "price") {
 		price = u.item.Price
@@ -179,114 +191,92 @@ func intervalDays(interval string, n int64) int64 {
 
 // updatePage lets the customer choose a plan and quantity.
 func (h *Handler) updatePage(w http.ResponseWriter, r *http.Request) {
-	vis, ok := h.signedIn(w, r)
+	u, ok := h.updatableAt(w, r, false)
 	if !ok {
 		return
 	}
-	d, err := h.svc.PortalHome(vis.ctx, vis.v)
-	if err != nil {
-		h.fail(w, r, err)
+	vis, d := u.vis, u.d
+	if u.confirmFlow() != nil {
+		// The change is the merchant's: straight to its review.
+		http.Redirect(w, r, "/p/subscriptions/"+u.ps.Subscription.ID+"/review", http.StatusSeeOther)
 		return
 	}
-	u, ok := h.loadUpdatable(w, r, vis, d)
-	if !ok {
-		return
-	}
-	v := updateView{page: page{TitleKey: "update.heading", Business: businessOf(d, vis.v.ReturnURL)}, Sub: subscriptionView(u.ps, u.f, d.Now),
-		Options: u.options, Quantity: u.item.Quantity, ChangePlan: slices.Contains(u.f.SubscriptionUpdate.DefaultAllowedUpdates, "price")}
+	v := updateView{page: page{TitleKey: "update.heading", Business: businessOf(d, vis.v.ReturnURL), InFlow: vis.flow != nil},
+		Sub: subscriptionView(u.ps, u.f, d.Now), Quantity: u.item.Quantity, ChangePlan: slices.Contains(u.f.SubscriptionUpdate.DefaultAllowedUpdates, "price")}
+	v.Options, v.Intervals, v.Interval = u.byInterval(r.URL.Query().Get("interval"))
 	v.QuantityMin, v.QuantityMax, v.QuantityOK = u.quantityBounds(u.item.Price)
 	v.LogoutCSRF = h.csrfToken(w, r, "logout")
-	if r.URL.Query().Has("invalid") {
+	if k := r.URL.Query().Get("error"); errs[k] {
+		v.Error = "err." + k // an action of the update flow that failed
+	} else if r.URL.Query().Has("invalid") {
 		v.Error = "err.invalid"
 	}
 	h.view(w, r, http.StatusOK, "update", vis.loc, v)
 }
 
-// reviewPage shows what the change costs, from the invoice preview.
-func (h *Handler) reviewPage(w http.ResponseWriter, r *http.Request) {
-	vis, ok := h.signedIn(w, r)
-	if !ok {
-		return
-	}
-	d, err := h.svc.PortalHome(vis.ctx, vis.v)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	u, ok := h.loadUpdatable(w, r, vis, d)
-	if !ok {
-		return
-	}
-	opt, qty, ok := u.choice(r.URL.Query())
-	if !ok {
-		http.Redirect(w, r, "/p/subscriptions/"+u.ps.Subscription.ID+"/update?invalid=1", http.StatusSeeOther)
-		return
-	}
-	sv := subscriptionView(u.ps, u.f, d.Now)
-	v := reviewView{page: page{TitleKey: "review.heading", Business: businessOf(d, vis.v.ReturnURL)}, Sub: sv, New: opt, Quantity: qty, Currency: opt.Currency}
-	if u.scheduled(opt, qty) {
-		v.ScheduledAt = sv.PeriodEnd
-	} else {
-		in, err := h.svc.PreviewInvoice(vis.ctx, service.PreviewParams{Subscription: u.ps.Subscription.ID, Details: u.params(opt, qty)})
-		if err != nil {
-			h.actionFailed(w, r, err, "sub-"+u.ps.Subscription.ID)
-			return
+// byInterval returns the options of the billing interval want (else the
+// current plan's), and the intervals to switch between when the options
+// have both monthly and yearly prices.
+func (u *updatable) byInterval(want string) (opts []planOption, intervals []string, shown string) {
+	for _, o := range u.options {
+		if !slices.Contains(intervals, o.Interval) {
+			intervals = append(intervals, o.Interval)
 		}
-		for _, l := range in.Lines {
-			v.Lines = append(v.Lines, reviewLine{Description: l.Description, Amount: l.Amount, Currency: l.Currency})
-		}
-		v.Total, v.Currency = in.AmountDue, in.Currency
-		v.DueNow = u.f.SubscriptionUpdate.ProrationBehavior == "always_invoice"
-		v.NextDate = in.Created
-		if in.NextPaymentAttempt != nil {
-			v.NextDate = *in.NextPaymentAttempt
+		if o.Current {
+			shown = o.Interval
 		}
 	}
-	v.CSRF = h.csrfToken(w, r, csrfPortal)
-	v.LogoutCSRF = h.csrfToken(w, r, "logout")
-	h.view(w, r, http.StatusOK, "review", vis.loc, v)
+	if !slices.Contains(intervals, "month") || !slices.Contains(intervals, "year") {
+		for i := range u.options {
+			u.options[i].Checked = u.options[i].Current
+		}
+		return u.options, nil, ""
+	}
+	if want == "month" || want == "year" {
+		shown = want
+	} else if shown != "month" && shown != "year" {
+		shown = "month"
+	}
+	var current planOption
+	for _, o := range u.options {
+		if o.Current {
+			current = o
+		}
+	}
+	for _, o := range u.options {
+		if o.Interval == shown {
+			o.Checked = o.Current || o.Interval != current.Interval && o.Product == current.Product
+			opts = append(opts, o)
+		}
+	}
+	return opts, []string{"month", "year"}, shown
 }
 
-// params is the subscription change for opt and qty, with the
-// configuration's proration behavior.
-func (u *updatable) params(opt planOption, qty int64) *service.SubscriptionParams {
-	pb := u.f.SubscriptionUpdate.ProrationBehavior
-	if pb == "" {
-		pb = "none"
+// confirmFlow is the visit's subscription_update_confirm flow for this
+// subscription, or nil.
+func (u *updatable) confirmFlow() *billing.PortalFlow {
+	if u.vis.inFlow(billing.FlowSubscriptionUpdateConfirm, u.ps.Subscription.ID) {
+		return u.vis.flow
 	}
-	return &service.SubscriptionParams{Items: service.Set([]service.ItemParams{{ID: u.item.ID, Price: opt.Price, Quantity: service.Set(qty)}}),
-		ProrationBehavior: pb}
+	return nil
 }
 
-// confirmUpdate applies the reviewed change, or schedules it for the
-// period end when the configuration says so.
-func (h *Handler) confirmUpdate(w http.ResponseWriter, r *http.Request) {
-	vis, d, ok := h.action(w, r)
-	if !ok {
-		return
-	}
-	u, ok := h.loadUpdatable(w, r, vis, d)
-	if !ok {
-		return
-	}
-	opt, qty, ok := u.choice(r.PostForm)
-	if !ok {
-		backHome(w, r, "error", "invalid", "sub-"+u.ps.Subscription.ID)
-		return
-	}
-	id := u.ps.Subscription.ID
-	if u.scheduled(opt, qty) {
-		p := u.params(opt, qty)
-		if _, err := h.svc.ScheduleSubscriptionChange(vis.ctx, id, p.Items.Value); err != nil {
-			h.actionFailed(w, r, err, "sub-"+id)
-			return
+// flowChoice is the change a subscription_update_confirm flow prefilled:
+// its item's price and quantity, each defaulting to the current one.
+func (u *updatable) flowChoice(f *billing.PortalFlow) (planOption, int64, bool) {
+	price, qty := u.item.Price, u.item.Quantity
+	if len(f.Items) > 0 {
+		if f.Items[0].Price != "" {
+			price = f.Items[0].Price
 		}
-		backHome(w, r, "notice", "update_scheduled", "sub-"+id)
-		return
+		if f.Items[0].Quantity != nil {
+			qty = *f.Items[0].Quantity
+		}
 	}
-	if _, err := h.svc.UpdateSubscription(vis.ctx, id, *u.params(opt, qty)); err != nil {
-		h.actionFailed(w, r, err, "sub-"+id)
-		return
+	for _, o := range u.options {
+		if o.Price == price {
+			return o, qty, price != u.item.Price || qty != u.item.Quantity || len(f.Discounts) > 0
+		}
 	}
-	backHome(w, r, "notice", "updated", "sub-"+id)
+	return planOption{}, 0, false
 }

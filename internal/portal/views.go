@@ -30,6 +30,17 @@ type page struct {
 	CSRF          string // the token of the page's action forms
 	LogoutCSRF    string
 	Notice, Error string // message keys
+	// InFlow hides the portal's navigation: the visit is in a flow, and
+	// the only way out is the merchant's return link.
+	InFlow bool
+}
+
+// cardForm is the card form (templates/_card.html).
+type cardForm struct {
+	Action, CSRF string
+	Error        string // message key
+	Button       string // message key of the button; "" for pm.save
+	Hidden       map[string]string
 }
 
 type priceView struct {
@@ -124,6 +135,7 @@ type homeView struct {
 	Overrides          []string // names of subscriptions paid with their own card
 	AddCardOpen        bool
 	CardError          string // message key, shown in the add-card form
+	CardForm           cardForm
 	ShowBilling        bool
 	Billing            billingView
 	BillingOpen        bool
@@ -140,6 +152,11 @@ type cancelView struct {
 	Sub         subView
 	Immediately bool
 	Reasons     []string
+	// Credit is the proration credit for the unused time when the
+	// subscription is canceled at once with prorations (0: none).
+	Credit int64
+	// Offer is the cancel flow's retention coupon, offered instead.
+	Offer *discountView
 }
 
 var brandNames = map[string][2]string{
@@ -156,6 +173,21 @@ func businessOf(d *service.PortalHomeData, returnURL string) business {
 	b := business{Name: name, Headline: bp.Headline, ReturnURL: returnURL, PrivacyURL: bp.PrivacyPolicyURL, TermsURL: bp.TermsOfServiceURL}
 	brandingOf(&b, d.Account)
 	return b
+}
+
+// couponView describes what coupon co takes off.
+func couponView(co *billing.Coupon) discountView {
+	dv := discountView{Name: co.Name, Currency: co.Currency}
+	if dv.Name == "" {
+		dv.Name = co.ID
+	}
+	switch {
+	case co.PercentOff != nil:
+		dv.Percent = strconv.FormatFloat(*co.PercentOff, 'f', -1, 64)
+	case co.AmountOff != nil:
+		dv.AmountOff = *co.AmountOff
+	}
+	return dv
 }
 
 // subscriptionView describes one subscription. Its next amount is the
@@ -189,19 +221,13 @@ func subscriptionView(ps service.PortalSubscription, f *billing.PortalFeatures, 
 	}
 	v.Name = strings.Join(names, ", ")
 	for _, co := range ps.Coupons {
-		dv := discountView{Name: co.Name, Currency: co.Currency}
-		if dv.Name == "" {
-			dv.Name = co.ID
-		}
 		switch {
 		case co.PercentOff != nil:
-			dv.Percent = strconv.FormatFloat(*co.PercentOff, 'f', -1, 64)
 			total -= int64(float64(total) * *co.PercentOff / 100)
 		case co.AmountOff != nil:
-			dv.AmountOff = *co.AmountOff
 			total -= *co.AmountOff
 		}
-		v.Discounts = append(v.Discounts, dv)
+		v.Discounts = append(v.Discounts, couponView(co))
 	}
 	v.NextAmount = max(total, 0)
 	if sub.TrialEnd != nil {

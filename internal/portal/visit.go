@@ -11,39 +11,46 @@ import (
 	"github.com/porticohq/portico/internal/service"
 )
 
-// localeCookie keeps the session's locale for the visit ("auto" or empty:
-// the browser's Accept-Language decides at every request).
-//
-// It is set when the session link is opened, because a visit does not
-// reach its session afterwards: the store looks sessions up by token only.
-// Once the store can load a session by id, the visit should read the locale
-// (and the flow) from its session, and this cookie can go.
-const localeCookie = "portico_locale"
-
 // visit is a signed-in request: its context (selecting the visit's data
-// set), the visit, its customer and the language to answer in.
+// set), the visit, its customer, the session it was opened from, the flow
+// it is in (nil without one, or once the flow has sent the customer to the
+// homepage) and the language to answer in.
 type visit struct {
-	ctx context.Context
-	v   *billing.PortalVisit
-	cu  *billing.Customer
-	loc *locale.Locale
+	ctx  context.Context
+	v    *billing.PortalVisit
+	cu   *billing.Customer
+	ps   *billing.PortalSession
+	flow *billing.PortalFlow
+	loc  *locale.Locale
 }
 
-// requestLocale is the language of r: the session's locale from the
-// cookie, else Accept-Language.
+// visitLocaleKey keys a signed-in request's language in its context.
+type visitLocaleKey struct{}
+
+// requestLocale is the language of r: its visit's (see signedIn), else
+// the browser's Accept-Language.
 func requestLocale(r *http.Request) *locale.Locale {
-	sess := ""
-	if c, err := r.Cookie(localeCookie); err == nil {
-		sess = c.Value
+	if loc, ok := r.Context().Value(visitLocaleKey{}).(*locale.Locale); ok {
+		return loc
 	}
-	return locale.Match(sess, r.Header.Get("Accept-Language"))
+	return locale.Match("", r.Header.Get("Accept-Language"))
 }
 
-func (h *Handler) setLocaleCookie(w http.ResponseWriter, code string) {
-	if code == "" {
-		code = "auto"
+// visitLocale is the language of a visit: its session's locale, or with
+// auto (or none) the customer's preferred locales, then the browser's.
+func visitLocale(r *http.Request, ps *billing.PortalSession, cu *billing.Customer) *locale.Locale {
+	al := r.Header.Get("Accept-Language")
+	if ps.Locale != "" && ps.Locale != "auto" {
+		return locale.Match(ps.Locale, al)
 	}
-	http.SetCookie(w, &http.Cookie{Name: localeCookie, Value: code, Path: "/p/", HttpOnly: true, Secure: h.secure, SameSite: http.SameSiteLaxMode})
+	if len(cu.PreferredLocales) > 0 {
+		prefs := strings.Join(cu.PreferredLocales, ",")
+		if al != "" {
+			prefs += "," + al
+		}
+		return locale.Match("", prefs)
+	}
+	return locale.Match("", al)
 }
 
 // signedIn returns the visit r belongs to, or answers with the page saying
@@ -60,7 +67,7 @@ func (h *Handler) signedIn(w http.ResponseWriter, r *http.Request) (*visit, bool
 		h.localMessage(w, r, http.StatusUnauthorized, "msg.signed_out", "msg.signed_out_text")
 		return nil, false
 	}
-	v, cu, err := h.svc.PortalVisit(ctx, c.Value, h.set.IdleTimeout)
+	v, cu, ps, err := h.svc.PortalVisit(ctx, c.Value, h.set.IdleTimeout)
 	if errors.Is(err, service.ErrPortalVisitEnded) {
 		h.clearVisitCookie(w)
 		h.localMessage(w, r, http.StatusUnauthorized, "msg.ended", "msg.ended_text")
@@ -70,16 +77,14 @@ func (h *Handler) signedIn(w http.ResponseWriter, r *http.Request) (*visit, bool
 		h.fail(w, r, err)
 		return nil, false
 	}
-	loc := requestLocale(r)
-	if c, err := r.Cookie(localeCookie); (err != nil || c.Value == "auto") && len(cu.PreferredLocales) > 0 {
-		// auto: the customer's preferred locales come before the browser's.
-		prefs := strings.Join(cu.PreferredLocales, ",")
-		if al := r.Header.Get("Accept-Language"); al != "" {
-			prefs += "," + al
-		}
-		loc = locale.Match("", prefs)
+	vis := &visit{ctx: ctx, v: v, cu: cu, ps: ps, loc: visitLocale(r, ps, cu)}
+	// The pages a handler answers with later (not found, form expired)
+	// speak the visit's language too: r itself carries it from here on.
+	*r = *r.WithContext(context.WithValue(r.Context(), visitLocaleKey{}, vis.loc))
+	if ps.Flow != nil && !h.flowDone(r, c.Value) {
+		vis.flow = ps.Flow
 	}
-	return &visit{ctx: ctx, v: v, cu: cu, loc: loc}, true
+	return vis, true
 }
 
 // backHome sends the browser to the homepage after an action, with the
@@ -102,8 +107,10 @@ func backHome(w http.ResponseWriter, r *http.Request, param, key, anchor string)
 var (
 	notices = map[string]bool{"default_changed": true, "card_added": true, "card_removed": true, "canceled": true,
 		"cancel_scheduled": true, "renewed": true, "billing_saved": true, "updated": true, "update_scheduled": true,
-		"paused": true, "resumed": true, "tax_id_added": true, "tax_id_removed": true}
-	errs = map[string]bool{"form_expired": true, "card_invalid": true, "card_declined": true, "not_found": true, "invalid": true, "generic": true, "tax_id_invalid": true}
+		"paused": true, "resumed": true, "tax_id_added": true, "tax_id_removed": true,
+		"card_default": true, "retention_accepted": true}
+	errs = map[string]bool{"form_expired": true, "card_invalid": true, "card_declined": true, "not_found": true, "invalid": true, "generic": true, "tax_id_invalid": true,
+		"card_auth_failed": true}
 )
 
 type messagePage struct {

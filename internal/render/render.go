@@ -49,7 +49,8 @@ type Engine struct {
 	urls   map[string]string                        // plain name -> hashed URL
 }
 
-// New parses every page (a page is its own file plus layout.html) and
+// New parses every page (a page is its own file plus layout.html and the
+// shared _*.html pieces) and
 // hashes the assets. It fails only on a broken build.
 func New() (*Engine, error) {
 	e := &Engine{pages: map[string]map[string]*template.Template{}, assets: map[string]asset{}, urls: map[string]string{}}
@@ -73,14 +74,21 @@ func New() (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Files named _*.html hold pieces several pages share (the card form).
+	shared, err := fs.Glob(templateFS, "templates/_*.html")
+	if err != nil {
+		return nil, err
+	}
 	for _, p := range pages {
 		name := strings.TrimSuffix(path.Base(p), ".html")
-		if name == "layout" {
+		if name == "layout" || strings.HasPrefix(name, "_") {
 			continue
 		}
 		e.pages[name] = map[string]*template.Template{}
+		files := append([]string{"templates/layout.html"}, shared...)
+		files = append(files, p)
 		for _, code := range locale.Codes() {
-			t, err := template.New(name).Funcs(e.funcs(locale.Get(code))).ParseFS(templateFS, "templates/layout.html", p)
+			t, err := template.New(name).Funcs(e.funcs(locale.Get(code))).ParseFS(templateFS, files...)
 			if err != nil {
 				return nil, fmt.Errorf("render: %s: %w", name, err)
 			}

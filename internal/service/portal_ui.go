@@ -131,8 +131,8 @@ func portalSubscription(tx billing.Tx, sub *billing.Subscription) (PortalSubscri
 }
 
 // PortalLinkSession returns the session behind a session link without
-// opening it, for what the visit needs from it (its locale). It is
-// ErrPortalLinkInvalid for an unknown link.
+// opening it, for the page of a used or expired link (its locale and
+// return URL). It is ErrPortalLinkInvalid for an unknown link.
 func (s *Service) PortalLinkSession(ctx context.Context, token string) (*billing.PortalSession, error) {
 	var ps *billing.PortalSession
 	err := s.view(ctx, func(tx billing.Tx) error {

@@ -75,13 +75,15 @@ func (s *Service) OpenPortalLink(ctx context.Context, token string) (*billing.Po
 	return v, visitToken, nil
 }
 
-// PortalVisit returns the visit whose cookie is visitToken and its
-// customer, recording the activity. A visit idle for longer than idle has
+// PortalVisit returns the visit whose cookie is visitToken, its customer
+// and the session it was opened from (whose locale and flow the pages
+// follow), recording the activity. A visit idle for longer than idle has
 // ended (ErrPortalVisitEnded).
-func (s *Service) PortalVisit(ctx context.Context, visitToken string, idle time.Duration) (*billing.PortalVisit, *billing.Customer, error) {
+func (s *Service) PortalVisit(ctx context.Context, visitToken string, idle time.Duration) (*billing.PortalVisit, *billing.Customer, *billing.PortalSession, error) {
 	hash := HashToken(visitToken)
 	var v *billing.PortalVisit
 	var cu *billing.Customer
+	var ps *billing.PortalSession
 	var now time.Time
 	err := s.view(ctx, func(tx billing.Tx) error {
 		var err error
@@ -92,21 +94,24 @@ func (s *Service) PortalVisit(ctx context.Context, visitToken string, idle time.
 			}
 			return err
 		}
+		if ps, err = tx.PortalSession(v.Session); err != nil {
+			return err
+		}
 		cu, err = tx.Customer(v.Customer)
 		return err
 	})
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	last := time.Unix(v.LastActive, 0)
 	if now.Sub(last) >= idle || cu.Deleted {
 		s.update(ctx, func(tx billing.Tx) error { return tx.DeletePortalVisit(hash) })
-		return nil, nil, ErrPortalVisitEnded
+		return nil, nil, nil, ErrPortalVisitEnded
 	}
 	if now.Sub(last) >= visitTouchEvery {
 		err = s.update(ctx, func(tx billing.Tx) error { return tx.TouchPortalVisit(hash, tx.Now().Unix()) })
 	}
-	return v, cu, err
+	return v, cu, ps, err
 }
 
 // EndPortalVisit signs a visit out.

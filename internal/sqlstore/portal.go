@@ -199,3 +199,8 @@ func (db *DB) PrunePortal(idleCutoff, windowCutoff int64) (int64, error) {
 	})
 	return n, err
 }
+
+// PortalSession returns the session with id.
+func (t *tx) PortalSession(id string) (*billing.PortalSession, error) {
+	return getDoc[billing.PortalSession](t, portalSessionsTable, id, false)
+}
