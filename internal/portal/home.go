@@ -1,10 +1,10 @@
 package portal
 
 import (
-	"bytes"
 	"net/http"
 
 	"github.com/porticohq/portico/internal/locale"
+	"github.com/porticohq/portico/internal/render"
 	"github.com/porticohq/portico/internal/service"
 )
 
@@ -112,8 +112,9 @@ func securityHeaders(hd http.Header) {
 
 // view renders a page of the render engine in loc's language.
 func (h *Handler) view(w http.ResponseWriter, r *http.Request, status int, name string, loc *locale.Locale, data any) {
-	var buf bytes.Buffer
-	if err := h.tpl.Render(&buf, name, loc, data); err != nil {
+	buf := render.GetBuffer()
+	defer render.PutBuffer(buf)
+	if err := h.tpl.Render(buf, name, loc, data); err != nil {
 		// Not h.fail: its page is rendered here too.
 		h.log.Error("rendering portal page", "page", name, "error", err)
 		http.Error(w, "Something went wrong. Please try again.", http.StatusInternalServerError)

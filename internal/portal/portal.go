@@ -117,6 +117,7 @@ func (h *Handler) Mount(mux *http.ServeMux) {
 	mux.HandleFunc("GET /p/session/{token}", h.openSession)
 	mux.HandleFunc("POST /p/session/{token}", h.sessionPost)
 	mux.HandleFunc("GET /p/{$}", h.home)
+	mux.HandleFunc("GET /p/invoices", h.invoiceHistory)
 	mux.HandleFunc("GET "+render.StaticPrefix+"{file}", h.tpl.ServeAsset)
 	mux.HandleFunc("GET "+render.BrandPrefix+"{file}", brandCSS)
 	mux.HandleFunc("POST /p/payment-methods", h.addCard)

@@ -2,6 +2,8 @@ package portal
 
 import (
 	"errors"
+	"html"
+	"html/template"
 	"net/http"
 	"slices"
 	"strings"
@@ -23,6 +25,21 @@ var taxTypes = func() []taxTypeOption {
 		out = append(out, taxTypeOption{Type: t.Type, Label: taxTypeLabel(t.Type), Example: t.Example})
 	}
 	return out
+}()
+
+// taxTypeOptions are the add form's <option> elements, rendered once: a
+// hundred options through the template cost more than the rest of the
+// homepage.
+var taxTypeOptions = func() template.HTML {
+	var b strings.Builder
+	for _, t := range taxTypes {
+		b.WriteString(`<option value="` + html.EscapeString(t.Type) + `"`)
+		if t.Type == "eu_vat" {
+			b.WriteString(" selected")
+		}
+		b.WriteString(">" + html.EscapeString(t.Label) + "</option>")
+	}
+	return template.HTML(b.String())
 }()
 
 // taxTypeLabel names a type as people write it: eu_vat is "EU VAT".

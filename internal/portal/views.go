@@ -1,6 +1,7 @@
 package portal
 
 import (
+	"html/template"
 	"slices"
 	"strconv"
 	"strings"
@@ -91,7 +92,7 @@ type billingView struct {
 	Address                                     billing.Address
 	AddressLines                                []string
 	TaxIDs                                      []taxIDView
-	TaxTypes                                    []taxTypeOption
+	TaxTypeOptions                              template.HTML // the type <option>s
 	EditTaxIDs                                  bool
 	Editable                                    bool
 	EditName, EditEmail, EditPhone, EditAddress bool
@@ -143,6 +144,7 @@ type homeView struct {
 	TaxIDError         string // message key, shown in the add-tax-ID form
 	ShowInvoices       bool
 	Invoices           []invoiceView
+	MoreInvoices       bool // older invoices are on the history's pages
 	Shipping           shippingView
 	ShippingOpen       bool
 }
@@ -332,7 +334,7 @@ func billingOf(d *service.PortalHomeData) billingView {
 		b.EditAddress = slices.Contains(cuf.AllowedUpdates, "address")
 		b.Editable = b.EditName || b.EditEmail || b.EditPhone || b.EditAddress
 		if b.EditTaxIDs = slices.Contains(cuf.AllowedUpdates, "tax_id"); b.EditTaxIDs {
-			b.TaxTypes = taxTypes
+			b.TaxTypeOptions = taxTypeOptions
 		}
 	}
 	return b
@@ -382,7 +384,7 @@ func (h *Handler) homeViewOf(d *service.PortalHomeData, returnURL string) homeVi
 	v.Shipping = shippingOf(d)
 	v.ShowInvoices = f.InvoiceHistory.Enabled
 	if v.ShowInvoices {
-		v.Invoices = h.invoiceViews(d)
+		v.Invoices, v.MoreInvoices = h.invoiceViews(d), d.MoreInvoices
 	}
 	return v
 }

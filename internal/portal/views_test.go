@@ -65,7 +65,7 @@ func TestHomepageRendersInEveryLocale(t *testing.T) {
 		Business: business{Name: "Acme <b>", Headline: `<script>alert(1)</script>`, ReturnURL: "https://example.com/a?b=1&c=2", PrivacyURL: "https://example.com/p", TermsURL: "https://example.com/t"}},
 		CustomerLabel: "Jenny", ShowSubscriptions: true, ShowPaymentMethods: true, ShowBilling: true, ShowInvoices: true,
 		Overrides: []string{"Pro"}, AddCardOpen: true, BillingOpen: true, CardError: "err.card_declined", TaxIDOpen: true, TaxIDError: "err.tax_id_invalid",
-		Billing: billingView{Name: "Jenny", Editable: true, EditName: true, EditEmail: true, EditPhone: true, EditAddress: true, AddressLines: []string{"1 Main St"}, TaxIDs: []taxIDView{{ID: "txi_1", Label: "EU VAT", Value: "DE123456789"}}, EditTaxIDs: true, TaxTypes: taxTypes},
+		Billing: billingView{Name: "Jenny", Editable: true, EditName: true, EditEmail: true, EditPhone: true, EditAddress: true, AddressLines: []string{"1 Main St"}, TaxIDs: []taxIDView{{ID: "txi_1", Label: "EU VAT", Value: "DE123456789"}}, EditTaxIDs: true, TaxTypeOptions: taxTypeOptions},
 		PaymentMethods: []cardView{{ID: "pm_1", Brand: "Visa", BrandShort: "VISA", Last4: "4242", ExpMonth: "01", ExpYear: 2020, Expired: true},
 			{ID: "pm_2", Brand: "Visa", Last4: "1111", ExpMonth: "12", ExpYear: 2040, Default: true}},
 		Invoices: []invoiceView{{ID: "in_1", Number: "A-1", Status: "open", Amount: 1500, Currency: "eur", Created: 1760000000}, {ID: "in_2", Number: "A-2", Status: "paid", Amount: 1500, Currency: "jpy"}},

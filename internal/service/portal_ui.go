@@ -31,14 +31,26 @@ type PortalHomeData struct {
 	Account        *billing.Account
 	Subscriptions  []PortalSubscription
 	PaymentMethods []*billing.PaymentMethod
-	Invoices       []*billing.Invoice
-	TaxIDs         []*billing.TaxID
+	// Invoices are the most recent invoices (PortalHomeInvoices on the
+	// homepage, a page of PortalInvoicePage on the invoice history);
+	// MoreInvoices says older ones exist.
+	Invoices     []*billing.Invoice
+	MoreInvoices bool
+	TaxIDs       []*billing.TaxID
 	// Now is the transaction's time, for "expired" and "in N days".
 	Now int64
 }
 
 // portalHomeLimit bounds each list on the homepage.
 const portalHomeLimit = 100
+
+// PortalHomeInvoices is how many invoices the homepage lists, newest
+// first; like Stripe's portal, it links to the full history when there are
+// more. PortalInvoicePage is the length of a page of that history.
+const (
+	PortalHomeInvoices = 10
+	PortalInvoicePage  = 25
+)
 
 // PortalHome loads the homepage of visit v: its customer's subscriptions
 // that have not ended, cards, invoices (newest first, without drafts) and
@@ -74,14 +86,8 @@ func (s *Service) PortalHome(ctx context.Context, v *billing.PortalVisit) (*Port
 			return err
 		}
 		d.PaymentMethods = pms.Data
-		ins, err := tx.ListInvoices(billing.InvoiceFilter{Customer: v.Customer}, billing.Page{Limit: portalHomeLimit})
-		if err != nil {
+		if d.Invoices, d.MoreInvoices, err = customerInvoices(tx, v.Customer, "", PortalHomeInvoices); err != nil {
 			return err
-		}
-		for _, in := range ins.Data {
-			if in.Status != billing.InvoiceDraft {
-				d.Invoices = append(d.Invoices, in)
-			}
 		}
 		ids, err := tx.ListTaxIDs(v.Customer, billing.Page{Limit: portalHomeLimit})
 		if err != nil {
@@ -91,6 +97,65 @@ func (s *Service) PortalHome(ctx context.Context, v *billing.PortalVisit) (*Port
 		return nil
 	})
 	return d, err
+}
+
+// PortalInvoiceHistory loads a page of the invoice history of visit v:
+// up to PortalInvoicePage invoices older than the invoice after (newest
+// first, without drafts; after "" starts at the newest), with what the
+// page's header shows (customer, configuration, account).
+func (s *Service) PortalInvoiceHistory(ctx context.Context, v *billing.PortalVisit, after string) (*PortalHomeData, error) {
+	d := &PortalHomeData{}
+	err := s.view(ctx, func(tx billing.Tx) error {
+		var err error
+		d.Now = tx.Now().Unix()
+		if d.Customer, err = tx.Customer(v.Customer); err != nil {
+			return err
+		}
+		if d.Configuration, err = tx.PortalConfiguration(v.Configuration); err != nil {
+			return err
+		}
+		if d.Account, err = accountOf(tx); err != nil {
+			return err
+		}
+		d.BusinessName = d.Account.BusinessName
+		if after != "" {
+			// The cursor must be one of this customer's invoices.
+			in, err := tx.Invoice(after)
+			if err != nil || in.Customer != v.Customer {
+				return billing.ErrNotFound
+			}
+		}
+		d.Invoices, d.MoreInvoices, err = customerInvoices(tx, v.Customer, after, PortalInvoicePage)
+		return err
+	})
+	return d, err
+}
+
+// customerInvoices returns up to n of customer's invoices older than
+// after, newest first, skipping drafts (which the customer does not see),
+// and whether older ones exist. It reads only as many as it shows, plus a
+// draft or two: the portal's pages must not decode a long history.
+func customerInvoices(tx billing.Tx, customer, after string, n int) ([]*billing.Invoice, bool, error) {
+	var out []*billing.Invoice
+	for {
+		page, err := tx.ListInvoices(billing.InvoiceFilter{Customer: customer}, billing.Page{Limit: n + 1 - len(out), StartingAfter: after})
+		if err != nil {
+			return nil, false, err
+		}
+		for _, in := range page.Data {
+			if in.Status == billing.InvoiceDraft {
+				continue
+			}
+			if len(out) == n {
+				return out, true, nil
+			}
+			out = append(out, in)
+		}
+		if !page.HasMore || len(page.Data) == 0 {
+			return out, false, nil
+		}
+		after = page.Data[len(page.Data)-1].ID
+	}
 }
 
 // portalSubscription gathers the prices, products and coupons sub shows.
