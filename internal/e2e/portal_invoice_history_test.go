@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -59,6 +60,7 @@ func TestPortalInvoiceHistoryPages(t *testing.T) {
 	}
 
 	var seen []string
+	var bodies []string
 	next := "/p/invoices"
 	for pages := 0; next != ""; pages++ {
 		if pages > 10 {
@@ -68,11 +70,12 @@ func TestPortalInvoiceHistoryPages(t *testing.T) {
 		if r.status != http.StatusOK {
 			t.Fatalf("%s: %d", next, r.status)
 		}
-		page := ids(r.body)
-		if len(page) == 0 || len(page) > 25 {
-			t.Fatalf("%s lists %d invoices", next, len(page))
+		rows := ids(r.body)
+		if len(rows) == 0 || len(rows) > 25 {
+			t.Fatalf("%s lists %d invoices", next, len(rows))
 		}
-		seen = append(seen, page...)
+		seen = append(seen, rows...)
+		bodies = append(bodies, r.body)
 		next = ""
 		if m := regexp.MustCompile(`href="(/p/invoices\?after=in_[A-Za-z0-9]+)" rel="next"`).FindStringSubmatch(r.body); m != nil {
 			next = m[1]
@@ -80,6 +83,27 @@ func TestPortalInvoiceHistoryPages(t *testing.T) {
 	}
 	if strings.Join(seen, ",") != strings.Join(want, ",") {
 		t.Fatalf("the history's pages list %d invoices, want the %d visible ones in order", len(seen), len(want))
+	}
+
+	// An open invoice far down the history is paid from its page.
+	var m []string
+	payForm := regexp.MustCompile(`action="/p/invoices/(in_[A-Za-z0-9]+)/pay"[^>]*><input type="hidden" name="csrf" value="([^"]+)"`)
+	for _, b := range bodies {
+		for _, f := range payForm.FindAllStringSubmatch(b, -1) {
+			if m == nil && !strings.Contains(strings.Join(onHome, ","), f[1]) {
+				m = f
+			}
+		}
+	}
+	if m == nil {
+		t.Fatal("no pay button on the history's pages for an invoice older than the homepage's")
+	}
+	r := p.post(browser, p.public+"/p/invoices/"+m[1]+"/pay", url.Values{"csrf": {m[2]}}, "Origin: "+p.public)
+	if r.status != http.StatusSeeOther || !strings.Contains(r.header.Get("Location"), "invoice_paid") {
+		t.Fatalf("paying %s from the history: %d %s", m[1], r.status, r.header.Get("Location"))
+	}
+	if in, err := p.sc.V1Invoices.Retrieve(ctx, m[1], nil); err != nil || in.Status != stripe.InvoiceStatusPaid {
+		t.Fatalf("invoice %s after paying from the history: %v %v", m[1], in.Status, err)
 	}
 
 	// Another customer's invoice as the cursor.

@@ -5,7 +5,6 @@ import (
 	"net/url"
 
 	"github.com/porticohq/portico/internal/billing"
-	"github.com/porticohq/portico/internal/service"
 )
 
 // Paying an open invoice from the homepage's invoice history, with the
@@ -22,15 +21,15 @@ var (
 		"pay_failed": "invoices.pay_failed", "shipping_invalid": "shipping.invalid"}
 )
 
-// ownOpenInvoice reports whether id is one of the customer's open
-// invoices.
-func ownOpenInvoice(d *service.PortalHomeData, id string) bool {
-	for _, in := range d.Invoices {
-		if in.ID == id {
-			return in.Status == billing.InvoiceOpen
-		}
+// ownInvoice returns the invoice id when the visit's customer can see it
+// (theirs, and not a draft). The homepage lists only the newest invoices,
+// so ownership is checked on the invoice itself, not against a list.
+func (h *Handler) ownInvoice(vis *visit, id string) (*billing.Invoice, bool) {
+	in, err := h.svc.Invoice(vis.ctx, id)
+	if err != nil || in.Customer != vis.cu.ID || in.Status == billing.InvoiceDraft {
+		return nil, false
 	}
-	return false
+	return in, true
 }
 
 // payInvoice pays one of the customer's open invoices with their default
@@ -41,7 +40,7 @@ func (h *Handler) payInvoice(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id := r.PathValue("id")
-	if !d.Configuration.Features.InvoiceHistory.Enabled || !ownOpenInvoice(d, id) {
+	if in, own := h.ownInvoice(vis, id); !d.Configuration.Features.InvoiceHistory.Enabled || !own || in.Status != billing.InvoiceOpen {
 		h.notFound(w, r)
 		return
 	}
@@ -90,24 +89,16 @@ func (h *Handler) invoicePaid(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	d, err := h.svc.PortalHome(vis.ctx, vis.v)
-	if err != nil {
-		h.fail(w, r, err)
+	in, own := h.ownInvoice(vis, r.PathValue("id"))
+	if !own {
+		h.notFound(w, r)
 		return
 	}
-	id := r.PathValue("id")
-	for _, in := range d.Invoices {
-		if in.ID != id {
-			continue
-		}
-		if in.Status == billing.InvoicePaid {
-			backHome(w, r, "notice", "invoice_paid", "invoices")
-		} else {
-			backHome(w, r, "error", "pay_declined", "invoices")
-		}
-		return
+	if in.Status == billing.InvoicePaid {
+		backHome(w, r, "notice", "invoice_paid", "invoices")
+	} else {
+		backHome(w, r, "error", "pay_declined", "invoices")
 	}
-	h.notFound(w, r)
 }
 
 func isAuthRequired(err error) bool {
