@@ -195,7 +195,24 @@ type InvoiceFilter struct {
 	Customer     string
 	Subscription string
 	Status       string
-	Created      Range
+	// Finalized leaves drafts out (the invoices a customer sees).
+	Finalized bool
+	Created   Range
+}
+
+// InvoiceSummary is what an invoice list shows (the portal's invoice
+// history): decoding only these fields of a stored invoice, not its lines,
+// discounts and totals, keeps long lists cheap. The JSON names are the
+// Invoice's.
+type InvoiceSummary struct {
+	ID                string            `json:"id"`
+	Customer          string            `json:"customer"`
+	Created           int64             `json:"created"`
+	Status            string            `json:"status"`
+	Number            string            `json:"number,omitempty"`
+	Currency          string            `json:"currency"`
+	Total             int64             `json:"total"`
+	StatusTransitions StatusTransitions `json:"status_transitions"`
 }
 
 // InvoiceItemFilter narrows an invoice item list.

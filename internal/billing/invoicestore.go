@@ -10,6 +10,8 @@ type InvoiceStore interface {
 	UpdateInvoice(in *Invoice) error
 	DeleteInvoice(id string) error
 	ListInvoices(f InvoiceFilter, p Page) (List[*Invoice], error)
+	// ListInvoiceSummaries lists what ListInvoices lists, as summaries.
+	ListInvoiceSummaries(f InvoiceFilter, p Page) (List[*InvoiceSummary], error)
 	// CustomerHasPaidInvoice reports whether the customer has an invoice
 	// paid with a positive amount.
 	CustomerHasPaidInvoice(customer string) (bool, error)

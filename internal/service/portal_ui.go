@@ -34,7 +34,7 @@ type PortalHomeData struct {
 	// Invoices are the most recent invoices (PortalHomeInvoices on the
 	// homepage, a page of PortalInvoicePage on the invoice history);
 	// MoreInvoices says older ones exist.
-	Invoices     []*billing.Invoice
+	Invoices     []*billing.InvoiceSummary
 	MoreInvoices bool
 	TaxIDs       []*billing.TaxID
 	// Now is the transaction's time, for "expired" and "in N days".
@@ -132,30 +132,12 @@ func (s *Service) PortalInvoiceHistory(ctx context.Context, v *billing.PortalVis
 }
 
 // customerInvoices returns up to n of customer's invoices older than
-// after, newest first, skipping drafts (which the customer does not see),
-// and whether older ones exist. It reads only as many as it shows, plus a
-// draft or two: the portal's pages must not decode a long history.
-func customerInvoices(tx billing.Tx, customer, after string, n int) ([]*billing.Invoice, bool, error) {
-	var out []*billing.Invoice
-	for {
-		page, err := tx.ListInvoices(billing.InvoiceFilter{Customer: customer}, billing.Page{Limit: n + 1 - len(out), StartingAfter: after})
-		if err != nil {
-			return nil, false, err
-		}
-		for _, in := range page.Data {
-			if in.Status == billing.InvoiceDraft {
-				continue
-			}
-			if len(out) == n {
-				return out, true, nil
-			}
-			out = append(out, in)
-		}
-		if !page.HasMore || len(page.Data) == 0 {
-			return out, false, nil
-		}
-		after = page.Data[len(page.Data)-1].ID
-	}
+// after, newest first, without drafts (which the customer does not see),
+// as summaries, and whether older ones exist: the portal's pages read only
+// what they show, however long the history.
+func customerInvoices(tx billing.Tx, customer, after string, n int) ([]*billing.InvoiceSummary, bool, error) {
+	l, err := tx.ListInvoiceSummaries(billing.InvoiceFilter{Customer: customer, Finalized: true}, billing.Page{Limit: n, StartingAfter: after})
+	return l.Data, l.HasMore, err
 }
 
 // portalSubscription gathers the prices, products and coupons sub shows.

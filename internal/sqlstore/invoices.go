@@ -35,6 +35,17 @@ func (t *tx) DeleteInvoice(id string) error { return t.markDeleted(invoicesTable
 
 // ListInvoices lists invoices, newest first.
 func (t *tx) ListInvoices(f billing.InvoiceFilter, p billing.Page) (billing.List[*billing.Invoice], error) {
+	return listDocs[billing.Invoice](t, invoicesTable, invoiceConds(f), p)
+}
+
+// ListInvoiceSummaries lists invoices as ListInvoices does, decoding only
+// the fields of a summary.
+func (t *tx) ListInvoiceSummaries(f billing.InvoiceFilter, p billing.Page) (billing.List[*billing.InvoiceSummary], error) {
+	return listDocs[billing.InvoiceSummary](t, invoicesTable, invoiceConds(f), p)
+}
+
+// invoiceConds are the conditions selecting the invoices f describes.
+func invoiceConds(f billing.InvoiceFilter) []cond {
 	var cs []cond
 	if f.Customer != "" {
 		cs = append(cs, eq("customer", f.Customer))
@@ -45,8 +56,10 @@ func (t *tx) ListInvoices(f billing.InvoiceFilter, p billing.Page) (billing.List
 	if f.Status != "" {
 		cs = append(cs, eq("status", f.Status))
 	}
-	cs = append(cs, rangeConds("created", f.Created)...)
-	return listDocs[billing.Invoice](t, invoicesTable, cs, p)
+	if f.Finalized {
+		cs = append(cs, cond{"status <> ?", []any{billing.InvoiceDraft}})
+	}
+	return append(cs, rangeConds("created", f.Created)...)
 }
 
 // CustomerHasPaidInvoice reports whether customer paid an invoice with a
