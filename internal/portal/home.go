@@ -92,7 +92,7 @@ func (h *Handler) homePage(w http.ResponseWriter, r *http.Request, vis *visit, b
 	if key, ok := extraErrors[q.Get("error")]; ok {
 		v.Error, v.ShippingOpen = key, key == "shipping.invalid"
 	}
-	localizeRows(v.Invoices, vis.loc)
+	localizeHome(&v, vis.loc)
 	h.view(w, r, http.StatusOK, "home", vis.loc, v)
 }
 

@@ -78,6 +78,18 @@ type subView struct {
 	// OwnCard is the subscription's own default_payment_method, which
 	// overrides the customer's default.
 	OwnCard string
+	// Text is the subscription's card on the homepage in the visit's
+	// language, filled by localizeHome (like invoice rows, formatted in Go
+	// rather than by template calls).
+	Text subText
+}
+
+// subText is a subscription's homepage text.
+type subText struct {
+	Badge, Status string
+	StatusStrong  bool // a status that needs the customer's action
+	Prices        []string
+	Discounts     []string
 }
 
 type cardView struct {
@@ -85,6 +97,9 @@ type cardView struct {
 	ExpMonth                     string
 	ExpYear                      int
 	Default, Expired, CanRemove  bool
+	// Name and Expires are the card's lines in the visit's language,
+	// filled by localizeHome.
+	Name, Expires string
 }
 
 type billingView struct {
@@ -111,6 +126,60 @@ type invoiceView struct {
 
 type invoiceText struct {
 	Date, Amount, Status, Action, ActionLabel, PDFLabel string
+	PayLabel                                            string // open invoices: the pay button's label
+}
+
+// localizeHome formats the homepage's subscriptions, cards and invoice
+// rows in loc's language: hundreds of template function calls otherwise,
+// most of the page's rendering time.
+func localizeHome(v *homeView, loc *locale.Locale) {
+	for i := range v.Subscriptions {
+		sv := &v.Subscriptions[i]
+		sv.Text = subText{Badge: loc.T("subs.badge." + sv.Status), Status: subStatusText(sv, loc), StatusStrong: sv.Status == "past_due"}
+		for _, p := range sv.Prices {
+			line := loc.Plural("price."+p.Interval, p.IntervalCount, "amount", loc.Money(p.Amount, p.Currency))
+			if p.Quantity > 1 {
+				line += " · " + loc.T("subs.quantity", "count", loc.Number(p.Quantity))
+			}
+			sv.Text.Prices = append(sv.Text.Prices, line)
+		}
+		for _, d := range sv.Discounts {
+			if d.Percent != "" {
+				sv.Text.Discounts = append(sv.Text.Discounts, loc.T("subs.discount_percent", "name", d.Name, "percent", d.Percent))
+			} else {
+				sv.Text.Discounts = append(sv.Text.Discounts, loc.T("subs.discount_amount", "name", d.Name, "amount", loc.Money(d.AmountOff, d.Currency)))
+			}
+		}
+	}
+	for i := range v.PaymentMethods {
+		c := &v.PaymentMethods[i]
+		c.Name = loc.T("pm.card", "brand", c.Brand, "last4", c.Last4)
+		c.Expires = loc.T("pm.expires", "month", c.ExpMonth, "year", c.ExpYear)
+	}
+	localizeRows(v.Invoices, loc)
+}
+
+// subStatusText is the line saying where subscription sv stands.
+func subStatusText(sv *subView, loc *locale.Locale) string {
+	switch sv.Status {
+	case "trialing":
+		return loc.T("subs.trial_ends", "date", loc.Date(sv.TrialEnd))
+	case "canceling":
+		return loc.T("subs.cancels", "date", loc.Date(sv.EndsAt))
+	case "past_due":
+		return loc.T("subs.past_due")
+	case "paused":
+		if sv.ResumesAt != 0 {
+			return loc.T("subs.paused_until", "date", loc.Date(sv.ResumesAt))
+		}
+		return loc.T("subs.paused")
+	case "incomplete":
+		return loc.T("subs.incomplete")
+	}
+	if sv.PeriodEnd != 0 {
+		return loc.T("subs.next_invoice", "amount", loc.Money(sv.NextAmount, sv.Currency), "date", loc.Date(sv.PeriodEnd))
+	}
+	return ""
 }
 
 // localizeRows formats the invoice rows in loc's language.
@@ -121,6 +190,7 @@ func localizeRows(rows []invoiceView, loc *locale.Locale) {
 		r.Text = invoiceText{Date: loc.Date(r.Created), Amount: loc.Money(r.Amount, r.Currency), Status: loc.T("inv.status." + r.Status),
 			Action: view, ActionLabel: loc.T("inv.view_label", "number", r.Number), PDFLabel: loc.T("inv.pdf_label", "number", r.Number)}
 		if r.Status == billing.InvoiceOpen {
+			r.Text.PayLabel = loc.T("invoices.pay_now_label", "number", r.Number)
 			r.Text.Action, r.Text.ActionLabel = pay, payPrefix+r.Text.ActionLabel
 		}
 	}

@@ -78,7 +78,7 @@ func TestHomepageRendersInEveryLocale(t *testing.T) {
 	unresolved := regexp.MustCompile(`\b(portal|subs|pm|billing|addr|inv|notice|err|price|reason)\.[a-z_.]+\b`)
 	for _, code := range locale.Codes() {
 		var buf bytes.Buffer
-		localizeRows(v.Invoices, locale.Get(code))
+		localizeHome(&v, locale.Get(code))
 		if err := e.Render(&buf, "home", locale.Get(code), v); err != nil {
 			t.Fatalf("%s: %v", code, err)
 		}
