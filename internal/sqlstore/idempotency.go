@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strings"
 
 	"github.com/porticohq/portico/internal/billing"
 )
@@ -24,11 +25,10 @@ func (t *tx) IdempotentResponse(key string) (*billing.IdempotentResponse, error)
 }
 
 // SaveIdempotentResponse stores r. An expired entry for the same key is
-// replaced by a new row (REPLACE deletes and inserts), which keeps rows in
-// time order for pruning.
+// replaced by a row that sorts last (see dialect.saveIdempotent), which
+// keeps rows in time order for pruning.
 func (t *tx) SaveIdempotentResponse(r *billing.IdempotentResponse) error {
-	_, err := t.q.ExecContext(t.ctx, `INSERT OR REPLACE INTO idempotency_keys (livemode, key, method, path, fingerprint, status, body, created)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+	_, err := t.q.ExecContext(t.ctx, t.db.dialect.saveIdempotent,
 		boolInt(t.livemode), r.Key, r.Method, r.Path, r.Fingerprint, r.Status, r.Body, r.Created)
 	return err
 }
@@ -42,16 +42,16 @@ func (db *DB) PruneIdempotencyKeys(cutoff int64) (int64, error) {
 	var total int64
 	for {
 		var n int64
-		err := db.writer.submit(context.Background(), func(t *tx) error {
+		err := db.update(context.Background(), func(t *tx) error {
 			var boundary int64
-			err := t.q.QueryRowContext(t.ctx, `SELECT coalesce(
-				(SELECT rowid FROM idempotency_keys WHERE created >= ? ORDER BY rowid LIMIT 1),
-				(SELECT max(rowid) + 1 FROM idempotency_keys), 0)`, cutoff).Scan(&boundary)
+			err := t.q.QueryRowContext(t.ctx, strings.ReplaceAll(`SELECT coalesce(
+				(SELECT ord FROM idempotency_keys WHERE created >= ? ORDER BY ord LIMIT 1),
+				(SELECT max(ord) + 1 FROM idempotency_keys), 0)`, "ord", t.db.dialect.insertOrder), cutoff).Scan(&boundary)
 			if err != nil {
 				return err
 			}
-			res, err := t.q.ExecContext(t.ctx, `DELETE FROM idempotency_keys WHERE rowid IN
-				(SELECT rowid FROM idempotency_keys WHERE rowid < ? ORDER BY rowid LIMIT ?)`, boundary, chunk)
+			res, err := t.q.ExecContext(t.ctx, strings.ReplaceAll(`DELETE FROM idempotency_keys WHERE ord IN
+				(SELECT ord FROM idempotency_keys WHERE ord < ? ORDER BY ord LIMIT ?)`, "ord", t.db.dialect.insertOrder), boundary, chunk)
 			if err != nil {
 				return err
 			}

@@ -6,16 +6,16 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"path/filepath"
 	"sync"
 	"testing"
 
 	"github.com/porticohq/portico/internal/billing"
+	"github.com/porticohq/portico/internal/testenv"
 )
 
 func openTest(t testing.TB) *DB {
 	t.Helper()
-	db, err := Open(context.Background(), "sqlite:"+filepath.Join(t.TempDir(), "t.db"),
+	db, err := Open(context.Background(), testenv.DB(t),
 		Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)

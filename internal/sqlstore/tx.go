@@ -57,7 +57,7 @@ func (db *DB) Update(ctx context.Context, fn func(billing.Tx) error) error {
 	if t, ok := ctx.Value(txKey{}).(*tx); ok && t.writable {
 		return fn(t)
 	}
-	return db.writer.submit(ctx, func(t *tx) error { return fn(t) })
+	return db.update(ctx, func(t *tx) error { return fn(t) })
 }
 
 // View runs fn on a read-only snapshot (or inside the transaction ctx
@@ -69,5 +69,5 @@ func (db *DB) View(ctx context.Context, fn func(billing.Tx) error) error {
 	// Reads run statement by statement on the read pool, without BEGIN and
 	// ROLLBACK round trips: each statement sees a committed state, and a
 	// request's reads are few and short.
-	return fn(newTx(db, cachedQuerier{cache: db.rcache}, db.clock.Now(), ctx, false))
+	return fn(newTx(db, db.query, db.clock.Now(), ctx, false))
 }
