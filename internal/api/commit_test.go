@@ -6,13 +6,13 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/porticohq/portico/internal/billing"
 	"github.com/porticohq/portico/internal/service"
 	"github.com/porticohq/portico/internal/sqlstore"
+	"github.com/porticohq/portico/internal/testenv"
 )
 
 // A Run failing with a *billing.CommittedError commits what it wrote and
@@ -20,7 +20,7 @@ import (
 func TestCommittedErrorCommitsThenAnswers(t *testing.T) {
 	ctx := billing.WithLivemode(context.Background(), false)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	store, err := sqlstore.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "api.db"), sqlstore.Options{Logger: log})
+	store, err := sqlstore.Open(ctx, testenv.DB(t), sqlstore.Options{Logger: log})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -67,6 +67,21 @@ const (
 // failing to serialize.
 const maxAttempts = 12
 
+// aloneAfter is how many failed attempts make a transaction run alone.
+// Optimistic retries alone can starve a transaction: two runs of the same
+// long job (a test clock advance, part after part) conflict on every part,
+// and the one that backs off keeps starting after the other. So a
+// transaction that failed aloneAfter times takes the writers lock
+// exclusively before it begins, and every write transaction holds it
+// shared: the retry waits for the transactions running now, runs with no
+// other writer (so it cannot fail to serialize), and the writers that
+// arrive meanwhile queue behind it.
+const aloneAfter = 2
+
+// writersLock is the advisory lock key of the writers lock, with the
+// schema's hash as the second key.
+const writersLock = 0x77726974 // "writ"
+
 // openPostgres opens a pool on the PostgreSQL database at dsn. Pool sizes
 // come from the URL's pool_* parameters, then from opt.
 func openPostgres(ctx context.Context, dsn string, opt Options) (*DB, error) {
@@ -126,13 +141,13 @@ func openPostgres(ctx context.Context, dsn string, opt Options) (*DB, error) {
 // serializable runs fn in a SERIALIZABLE transaction, running it again
 // (with a new transaction and a new "now") when PostgreSQL reports a
 // serialization failure or deadlock, up to maxAttempts times with jittered
-// exponential backoff. fn must therefore be safe to re-run: it may only
+// exponential backoff, the later attempts alone (see aloneAfter). fn must therefore be safe to re-run: it may only
 // change the database (and its own results, which it sets anew each run).
 // The OnCommit hooks run after the commit.
 func (db *DB) serializable(ctx context.Context, fn func(*tx) error) error {
 	backoff := time.Millisecond
 	for attempt := 1; ; attempt++ {
-		err := db.attempt(ctx, fn)
+		err := db.attempt(ctx, fn, attempt > aloneAfter)
 		if err == nil {
 			if hooks := db.onCommit.Load(); hooks != nil {
 				for _, h := range *hooks {
@@ -165,11 +180,33 @@ type retryError struct{ err error }
 
 func (e *retryError) Error() string { return e.err.Error() }
 
-// attempt runs fn once in a new SERIALIZABLE transaction.
-func (db *DB) attempt(ctx context.Context, fn func(*tx) error) (err error) {
-	sqlTx, err := db.write.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelSerializable})
+// attempt runs fn once in a new SERIALIZABLE transaction, alone among
+// writers if alone is set.
+func (db *DB) attempt(ctx context.Context, fn func(*tx) error, alone bool) (err error) {
+	begin := db.write.BeginTx
+	if alone {
+		conn, err := db.write.Conn(ctx)
+		if err != nil {
+			return fmt.Errorf("sqlstore: begin: %w", err)
+		}
+		defer conn.Close()
+		// Taken outside the transaction, so its snapshot is taken once the
+		// other writers are done.
+		if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock($1, hashtext(current_schema()))`, writersLock); err != nil {
+			return fmt.Errorf("sqlstore: take the writers lock: %w", err)
+		}
+		defer conn.ExecContext(context.Background(), `SELECT pg_advisory_unlock($1, hashtext(current_schema()))`, writersLock)
+		begin = conn.BeginTx
+	}
+	sqlTx, err := begin(ctx, &sql.TxOptions{Isolation: sql.LevelSerializable})
 	if err != nil {
 		return fmt.Errorf("sqlstore: begin: %w", err)
+	}
+	if !alone {
+		if _, err := sqlTx.ExecContext(ctx, `SELECT pg_advisory_xact_lock_shared($1, hashtext(current_schema()))`, writersLock); err != nil {
+			sqlTx.Rollback()
+			return fmt.Errorf("sqlstore: take the writers lock: %w", err)
+		}
 	}
 	seen := &retrySignal{}
 	t := newTx(db, rebindQuerier{q: sqlTx, seen: seen}, db.clock.Now(), ctx, true)
