@@ -8,7 +8,6 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -16,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/porticohq/portico/internal/testenv"
 	"github.com/stripe/stripe-go/v85/webhook"
 )
 
@@ -74,10 +74,11 @@ func TestWebhooksSurviveKillNine(t *testing.T) {
 	recv := httptest.NewServer(hc)
 	defer recv.Close()
 
-	dbPath := filepath.Join(t.TempDir(), "portico.db")
-	db := "sqlite:" + dbPath
+	db := testenv.DB(t)
 	key := "sk_test_" + strings.Repeat("w", 32)
-	env := []string{"PORTICO_SECRET_KEY=" + key, "PORTICO_LOG_LEVEL=error", "PORTICO_WEBHOOK_RETRY_SCALE=0.001"}
+	// A short lease: on PostgreSQL the claims of the killed process are
+	// released by running out (on SQLite the restart releases them).
+	env := []string{"PORTICO_SECRET_KEY=" + key, "PORTICO_LOG_LEVEL=error", "PORTICO_WEBHOOK_RETRY_SCALE=0.001", "PORTICO_WEBHOOK_LEASE=5s"}
 	s := startServer(t, env, "serve", "--db", db)
 	status, body, err := post(key, s.url+"/v1/webhook_endpoints", url.Values{"url": {recv.URL}, "enabled_events[]": {"customer.created"}})
 	if err != nil || status != 200 {
