@@ -46,7 +46,9 @@ func readBalance(t *testing.T, db *DB, id string) int64 {
 // TestReadYourWritesThroughRowCache updates one customer from several
 // goroutines while others read it. After an update is acknowledged, every
 // read that starts later must see it or something newer: the row cache may
-// never serve a row that a commit has replaced.
+// never serve a row that a commit has replaced. On PostgreSQL (no row
+// cache) the same test checks that concurrent read-modify-writes, retried
+// after serialization failures, neither lose an update nor read stale rows.
 func TestReadYourWritesThroughRowCache(t *testing.T) {
 	db := openTest(t)
 	ctx := context.Background()
@@ -156,7 +158,8 @@ func TestRolledBackWriteNeverReachesTheCache(t *testing.T) {
 }
 
 // TestBatchedJobsFailAlone: in one group commit, a failing job rolls back
-// alone and the others commit.
+// alone and the others commit (on PostgreSQL, where each job is its own
+// transaction, it checks the same outcome).
 func TestBatchedJobsFailAlone(t *testing.T) {
 	db := openTest(t)
 	ctx := context.Background()
