@@ -30,6 +30,9 @@ type dialect struct {
 	// database several workers share, rows another worker is claiming are
 	// locked and skipped.
 	claimLock string
+	// claimIdempotencyKeys makes write transactions claim a key before
+	// reading it (see tx.IdempotentResponse).
+	claimIdempotencyKeys bool
 	// guardUpdates makes updates of rows with unique columns run in a
 	// savepoint, because a failed statement aborts a PostgreSQL transaction
 	// while callers may go on after a conflict (see tx.guarded).

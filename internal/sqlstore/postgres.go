@@ -31,8 +31,9 @@ var postgresDialect = dialect{
 		ON CONFLICT (livemode, key) DO UPDATE SET method = excluded.method, path = excluded.path,
 		fingerprint = excluded.fingerprint, status = excluded.status, body = excluded.body,
 		created = excluded.created, seq = excluded.seq`,
-	claimLock:    " FOR UPDATE SKIP LOCKED",
-	guardUpdates: true,
+	claimLock:            " FOR UPDATE SKIP LOCKED",
+	claimIdempotencyKeys: true,
+	guardUpdates:         true,
 }
 
 // pgCode returns the SQLSTATE of a PostgreSQL error in err's chain, or "".
