@@ -6,8 +6,10 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/porticohq/portico/internal/billing"
 	"github.com/porticohq/portico/internal/service"
@@ -58,5 +60,34 @@ func TestCommittedErrorCommitsThenAnswers(t *testing.T) {
 		if kept := err == nil; kept != c.kept {
 			t.Fatalf("%s: customer kept = %v (%v), want %v", c.name, kept, err, c.kept)
 		}
+	}
+}
+
+// A key whose stored row is a claim without an answer (status 0: a request
+// of another instance committed its change and is storing its answer) is
+// in use: 409, and the request does not run.
+func TestClaimedKeyIsInUse(t *testing.T) {
+	ctx := billing.WithLivemode(context.Background(), false)
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	store, err := sqlstore.Open(ctx, testenv.DB(t), sqlstore.Options{Logger: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	if err := store.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := store.Update(ctx, func(tx billing.Tx) error {
+		return tx.SaveIdempotentResponse(&billing.IdempotentResponse{Key: "claimed", Body: []byte{}, Created: time.Now().Unix()})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	a := New(Config{Service: service.New(service.Config{Store: store, Logger: log}), Logger: log})
+	ran := false
+	w := httptest.NewRecorder()
+	r := httptest.NewRequestWithContext(ctx, "POST", "/v1/customers", nil)
+	a.serveIdempotent(w, r, "claimed", nil, nil, func(context.Context) (any, error) { ran = true; return nil, nil })
+	if w.Code != http.StatusConflict || !strings.Contains(w.Body.String(), "idempotency_key_in_use") || ran {
+		t.Fatalf("claimed key: %d %s (ran: %v)", w.Code, w.Body, ran)
 	}
 }
