@@ -195,22 +195,7 @@ func TestPostgresTwoInstances(t *testing.T) {
 
 	// Every event arrives at least once (the killed instance's claims
 	// come due when their lease runs out).
-	var ids []string
-	after := ""
-	for {
-		var page struct {
-			Data    []struct{ ID string } `json:"data"`
-			HasMore bool                  `json:"has_more"`
-		}
-		getJSON(t, key, servers[1].url+"/v1/events?limit=100"+after, &page)
-		for _, e := range page.Data {
-			ids = append(ids, e.ID)
-		}
-		if !page.HasMore {
-			break
-		}
-		after = "&starting_after=" + page.Data[len(page.Data)-1].ID
-	}
+	ids := eventIDs(t, key, servers[1].url, "")
 	missing := func() []string {
 		hc.mu.Lock()
 		defer hc.mu.Unlock()

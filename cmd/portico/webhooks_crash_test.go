@@ -46,6 +46,28 @@ func (h *hookCounter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// eventIDs lists the ids of every event matching filter ("&type=..."),
+// newest first, page by page.
+func eventIDs(t *testing.T, key, base, filter string) []string {
+	t.Helper()
+	var ids []string
+	after := ""
+	for {
+		var page struct {
+			Data    []struct{ ID string } `json:"data"`
+			HasMore bool                  `json:"has_more"`
+		}
+		getJSON(t, key, base+"/v1/events?limit=100"+filter+after, &page)
+		for _, e := range page.Data {
+			ids = append(ids, e.ID)
+		}
+		if !page.HasMore {
+			return ids
+		}
+		after = "&starting_after=" + page.Data[len(page.Data)-1].ID
+	}
+}
+
 func getJSON(t *testing.T, key, u string, v any) {
 	t.Helper()
 	req, _ := http.NewRequest("GET", u, nil)
@@ -167,22 +189,7 @@ func TestWebhooksSurviveKillNine(t *testing.T) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	var ids []string
-	after := ""
-	for {
-		var page struct {
-			Data    []struct{ ID string } `json:"data"`
-			HasMore bool                  `json:"has_more"`
-		}
-		getJSON(t, key, s2.url+"/v1/events?limit=100&type=customer.created"+after, &page)
-		for _, e := range page.Data {
-			ids = append(ids, e.ID)
-		}
-		if !page.HasMore {
-			break
-		}
-		after = "&starting_after=" + page.Data[len(page.Data)-1].ID
-	}
+	ids := eventIDs(t, key, s2.url, "&type=customer.created")
 	hc.mu.Lock()
 	dups, lost := 0, 0
 	for _, id := range ids {

@@ -21,17 +21,7 @@ import (
 // answers with the error it carries; any other error rolls back.
 func TestCommittedErrorCommitsThenAnswers(t *testing.T) {
 	ctx := billing.WithLivemode(context.Background(), false)
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	store, err := sqlstore.Open(ctx, testenv.DB(t), sqlstore.Options{Logger: log})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
-	if err := store.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	svc := service.New(service.Config{Store: store, Logger: log})
-	a := New(Config{Service: svc, Logger: log})
+	a, svc, _ := newTestAPI(t)
 	declined := billing.CardDeclined("card_declined", "generic_decline", "Your card was declined.")
 	for _, c := range []struct {
 		name   string
@@ -68,21 +58,12 @@ func TestCommittedErrorCommitsThenAnswers(t *testing.T) {
 // in use: 409, and the request does not run.
 func TestClaimedKeyIsInUse(t *testing.T) {
 	ctx := billing.WithLivemode(context.Background(), false)
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	store, err := sqlstore.Open(ctx, testenv.DB(t), sqlstore.Options{Logger: log})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
-	if err := store.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	a, _, store := newTestAPI(t)
 	if err := store.Update(ctx, func(tx billing.Tx) error {
 		return tx.SaveIdempotentResponse(&billing.IdempotentResponse{Key: "claimed", Body: []byte{}, Created: time.Now().Unix()})
 	}); err != nil {
 		t.Fatal(err)
 	}
-	a := New(Config{Service: service.New(service.Config{Store: store, Logger: log}), Logger: log})
 	ran := false
 	w := httptest.NewRecorder()
 	r := httptest.NewRequestWithContext(ctx, "POST", "/v1/customers", nil)
@@ -90,4 +71,20 @@ func TestClaimedKeyIsInUse(t *testing.T) {
 	if w.Code != http.StatusConflict || !strings.Contains(w.Body.String(), "idempotency_key_in_use") || ran {
 		t.Fatalf("claimed key: %d %s (ran: %v)", w.Code, w.Body, ran)
 	}
+}
+
+// newTestAPI returns an API on a fresh migrated store (testenv.DB).
+func newTestAPI(t *testing.T) (*API, *service.Service, *sqlstore.DB) {
+	t.Helper()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	store, err := sqlstore.Open(context.Background(), testenv.DB(t), sqlstore.Options{Logger: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	if err := store.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	svc := service.New(service.Config{Store: store, Logger: log})
+	return New(Config{Service: svc, Logger: log}), svc, store
 }

@@ -183,27 +183,23 @@ func (e *retryError) Error() string { return e.err.Error() }
 
 // attempt runs fn once in a new SERIALIZABLE transaction, alone among
 // writers if alone is set.
-func (db *DB) attempt(ctx context.Context, fn func(*tx) error, alone bool) (err error) {
-	begin := db.write.BeginTx
+func (db *DB) attempt(ctx context.Context, fn func(*tx) error, alone bool) error {
 	if alone {
-		conn, err := db.write.Conn(ctx)
-		if err != nil {
-			return fmt.Errorf("sqlstore: begin: %w", err)
-		}
-		defer conn.Close()
-		// Taken outside the transaction, so its snapshot is taken once the
-		// other writers are done.
-		if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock($1, hashtext(current_schema()))`, writersLock); err != nil {
-			return fmt.Errorf("sqlstore: take the writers lock: %w", err)
-		}
-		defer conn.ExecContext(context.Background(), `SELECT pg_advisory_unlock($1, hashtext(current_schema()))`, writersLock)
-		begin = conn.BeginTx
+		// The lock is taken outside the transaction, so its snapshot is
+		// taken once the other writers are done.
+		return db.locked(ctx, writersLock, func(conn *sql.Conn) error { return db.runTx(ctx, conn.BeginTx, fn, false) })
 	}
+	return db.runTx(ctx, db.write.BeginTx, fn, true)
+}
+
+// runTx runs fn in a SERIALIZABLE transaction started by begin, holding the
+// writers lock shared if shared is set.
+func (db *DB) runTx(ctx context.Context, begin func(context.Context, *sql.TxOptions) (*sql.Tx, error), fn func(*tx) error, shared bool) (err error) {
 	sqlTx, err := begin(ctx, &sql.TxOptions{Isolation: sql.LevelSerializable})
 	if err != nil {
 		return fmt.Errorf("sqlstore: begin: %w", err)
 	}
-	if !alone {
+	if shared {
 		if _, err := sqlTx.ExecContext(ctx, `SELECT pg_advisory_xact_lock_shared($1, hashtext(current_schema()))`, writersLock); err != nil {
 			sqlTx.Rollback()
 			return fmt.Errorf("sqlstore: take the writers lock: %w", err)
@@ -236,17 +232,22 @@ func (db *DB) attempt(ctx context.Context, fn func(*tx) error, alone bool) (err 
 // schemas migrate independently).
 const migrationLock = 0x706f7274 // "port"
 
-// migrateLocked runs the migrations on one connection holding the advisory
-// lock.
+// migrateLocked runs the migrations holding the migration lock.
 func (db *DB) migrateLocked(ctx context.Context) error {
+	return db.locked(ctx, migrationLock, func(conn *sql.Conn) error { return db.migrate(ctx, conn) })
+}
+
+// locked runs fn on one connection holding the session advisory lock key
+// (with the schema's hash as second key).
+func (db *DB) locked(ctx context.Context, key int, fn func(*sql.Conn) error) error {
 	conn, err := db.write.Conn(ctx)
 	if err != nil {
-		return fmt.Errorf("sqlstore: migrate: %w", err)
+		return fmt.Errorf("sqlstore: connection: %w", err)
 	}
 	defer conn.Close()
-	if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock($1, hashtext(current_schema()))`, migrationLock); err != nil {
-		return fmt.Errorf("sqlstore: take the migration lock: %w", err)
+	if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock($1, hashtext(current_schema()))`, key); err != nil {
+		return fmt.Errorf("sqlstore: take advisory lock %#x: %w", key, err)
 	}
-	defer conn.ExecContext(context.Background(), `SELECT pg_advisory_unlock($1, hashtext(current_schema()))`, migrationLock)
-	return db.migrate(ctx, conn)
+	defer conn.ExecContext(context.Background(), `SELECT pg_advisory_unlock($1, hashtext(current_schema()))`, key)
+	return fn(conn)
 }
