@@ -1,8 +1,8 @@
 // Package sqlstore is Portico's store on database/sql: SQLite, embedded, by
 // default, or PostgreSQL (pgx), which several Portico processes can share.
-// It implements billing.Store. Objects are kept as JSON next to the columns that lists
-// filter, order or keep unique; migrations are embedded per dialect and
-// recorded.
+// It implements billing.Store. Objects are kept as JSON next to the columns
+// that lists filter, order or keep unique; migrations are embedded per
+// dialect and recorded.
 //
 // On SQLite every write transaction goes through one writer goroutine that
 // commits the requests waiting at the same moment together (group commit):
@@ -237,15 +237,14 @@ func (db *DB) Pending(ctx context.Context) ([]string, error) {
 // non-blocking send that wakes a worker). Register hooks at start-up,
 // before writes begin.
 func (db *DB) OnCommit(fn func()) {
-	s := db
 	for {
-		old := s.onCommit.Load()
+		old := db.onCommit.Load()
 		var hooks []func()
 		if old != nil {
 			hooks = append(hooks, *old...)
 		}
 		hooks = append(hooks, fn)
-		if s.onCommit.CompareAndSwap(old, &hooks) {
+		if db.onCommit.CompareAndSwap(old, &hooks) {
 			return
 		}
 	}

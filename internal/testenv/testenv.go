@@ -93,18 +93,6 @@ func DB(t testing.TB) string {
 	return PostgresSchema(t, base)
 }
 
-// OnPostgres reports whether DB hands out PostgreSQL databases.
-func OnPostgres() bool { return os.Getenv("PORTICO_TEST_DB") != "" }
-
-// SQLiteOnly skips t when the suite runs on PostgreSQL: for tests of
-// SQLite's own machinery (files, WAL, fsync, the single writer's caches).
-func SQLiteOnly(t testing.TB, why string) {
-	t.Helper()
-	if OnPostgres() {
-		t.Skipf("skipping on PostgreSQL: SQLite-specific (%s)", why)
-	}
-}
-
 // PostgresSchema creates a schema with a random name in the PostgreSQL
 // database at base and returns base selecting it; the schema is dropped
 // when t ends.
