@@ -146,9 +146,15 @@ func openPostgres(ctx context.Context, dsn string, opt Options) (*DB, error) {
 // change the database (and its own results, which it sets anew each run).
 // The OnCommit hooks run after the commit.
 func (db *DB) serializable(ctx context.Context, fn func(*tx) error) error {
+	return db.retried(ctx, sql.LevelSerializable, fn)
+}
+
+// retried runs fn in transactions at isolation level iso until one
+// commits or fails for good (see serializable).
+func (db *DB) retried(ctx context.Context, iso sql.IsolationLevel, fn func(*tx) error) error {
 	backoff := time.Millisecond
 	for attempt := 1; ; attempt++ {
-		err := db.attempt(ctx, fn, attempt > aloneAfter)
+		err := db.attempt(ctx, iso, fn, attempt > aloneAfter)
 		if err == nil {
 			if hooks := db.onCommit.Load(); hooks != nil {
 				for _, h := range *hooks {
@@ -181,21 +187,21 @@ type retryError struct{ err error }
 
 func (e *retryError) Error() string { return e.err.Error() }
 
-// attempt runs fn once in a new SERIALIZABLE transaction, alone among
-// writers if alone is set.
-func (db *DB) attempt(ctx context.Context, fn func(*tx) error, alone bool) error {
+// attempt runs fn once in a new transaction at isolation level iso, alone
+// among writers if alone is set.
+func (db *DB) attempt(ctx context.Context, iso sql.IsolationLevel, fn func(*tx) error, alone bool) error {
 	if alone {
 		// The lock is taken outside the transaction, so its snapshot is
 		// taken once the other writers are done.
-		return db.locked(ctx, writersLock, func(conn *sql.Conn) error { return db.runTx(ctx, conn.BeginTx, fn, false) })
+		return db.locked(ctx, writersLock, func(conn *sql.Conn) error { return db.runTx(ctx, conn.BeginTx, iso, fn, false) })
 	}
-	return db.runTx(ctx, db.write.BeginTx, fn, true)
+	return db.runTx(ctx, db.write.BeginTx, iso, fn, true)
 }
 
-// runTx runs fn in a SERIALIZABLE transaction started by begin, holding the
-// writers lock shared if shared is set.
-func (db *DB) runTx(ctx context.Context, begin func(context.Context, *sql.TxOptions) (*sql.Tx, error), fn func(*tx) error, shared bool) (err error) {
-	sqlTx, err := begin(ctx, &sql.TxOptions{Isolation: sql.LevelSerializable})
+// runTx runs fn in a transaction at isolation level iso started by begin,
+// holding the writers lock shared if shared is set.
+func (db *DB) runTx(ctx context.Context, begin func(context.Context, *sql.TxOptions) (*sql.Tx, error), iso sql.IsolationLevel, fn func(*tx) error, shared bool) (err error) {
+	sqlTx, err := begin(ctx, &sql.TxOptions{Isolation: iso})
 	if err != nil {
 		return fmt.Errorf("sqlstore: begin: %w", err)
 	}

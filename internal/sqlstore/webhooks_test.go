@@ -2,9 +2,11 @@ package sqlstore
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"github.com/porticohq/portico/internal/billing"
+	"github.com/porticohq/portico/internal/testenv"
 )
 
 func insertTestEvent(t *testing.T, db *DB, id, typ string, created int64) {
@@ -175,5 +177,62 @@ func TestEndpointListFollowsEndpointChanges(t *testing.T) {
 	insertTestEvent(t, db, "evt_after_disable", "customer.created", 400)
 	if n := deliveries("evt_after_disable"); n != 0 {
 		t.Fatalf("event after disabling has %d deliveries, want 0", n)
+	}
+}
+
+// TestPostgresConcurrentClaims: while one instance's claim transaction
+// holds some due deliveries, another claims the rest without waiting, and
+// neither has to run again: FOR UPDATE SKIP LOCKED at READ COMMITTED.
+func TestPostgresConcurrentClaims(t *testing.T) {
+	testenv.PostgresURL(t)
+	db := openTest(t)
+	ctx := context.Background()
+	if err := db.Update(ctx, func(tx billing.Tx) error {
+		return tx.InsertWebhookEndpoint(&billing.WebhookEndpoint{ID: "we_q", EnabledEvents: []string{"*"}, Status: billing.EndpointEnabled})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 10 {
+		insertTestEvent(t, db, fmt.Sprintf("evt_%d", i), "customer.created", int64(100+i))
+	}
+	const now, lease = 1 << 62, 1<<62 + 60000
+	var first, second []*billing.Delivery
+	firstRuns := 0
+	held := make(chan struct{})
+	secondDone := make(chan struct{})
+	errs := make(chan error, 1)
+	go func() {
+		errs <- db.Claim(ctx, func(tx billing.Tx) error {
+			firstRuns++
+			var err error
+			if first, err = tx.ClaimDeliveries("w1", "we_q", now, lease, 4); err != nil {
+				return err
+			}
+			if firstRuns == 1 {
+				close(held)
+				<-secondDone // keep the rows locked while the other claims
+			}
+			return nil
+		})
+	}()
+	<-held
+	err := db.Claim(ctx, func(tx billing.Tx) error {
+		var err error
+		second, err = tx.ClaimDeliveries("w2", "we_q", now, lease, 10)
+		return err
+	})
+	close(secondDone)
+	if err != nil || <-errs != nil {
+		t.Fatalf("claims failed: %v", err)
+	}
+	seen := map[int64]bool{}
+	for _, d := range append(append([]*billing.Delivery{}, first...), second...) {
+		if seen[d.Seq] {
+			t.Fatalf("delivery %d claimed twice: %v then %v", d.Seq, first, second)
+		}
+		seen[d.Seq] = true
+	}
+	if len(first) != 4 || len(second) != 6 || firstRuns != 1 {
+		t.Fatalf("claimed %d and %d (first claim ran %d times), want 4 and 6 in one run each", len(first), len(second), firstRuns)
 	}
 }

@@ -152,6 +152,13 @@ func (w *Worker) Wake() {
 	}
 }
 
+// claimStore is a store with a transaction kind made for claiming queue
+// rows (sqlstore.DB.Claim), in which claimers in different instances do
+// not fail each other.
+type claimStore interface {
+	Claim(ctx context.Context, fn func(billing.Tx) error) error
+}
+
 // ownClaimsReleaser is a transaction that can release the claims of one
 // worker only, which is what Stop needs on a store other instances share.
 type ownClaimsReleaser interface {
@@ -281,7 +288,11 @@ func (w *Worker) round() time.Duration {
 		return sleep
 	}
 	got := make([][]*billing.Delivery, len(claims))
-	err = w.cfg.Store.Update(w.ctx, func(tx billing.Tx) error {
+	update := w.cfg.Store.Update
+	if c, ok := w.cfg.Store.(claimStore); ok {
+		update = c.Claim
+	}
+	err = update(w.ctx, func(tx billing.Tx) error {
 		now := tx.Now().UnixMilli()
 		lease := now + w.cfg.Lease.Milliseconds()
 		for i, c := range claims {
