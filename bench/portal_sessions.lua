@@ -17,7 +17,8 @@ local body
 local headers
 
 function init(args)
-  prefix = tostring(os.time()) .. "-s" .. tostring(tid)
+  -- PORTICO_IDEM_PREFIX keeps keys apart when several wrk run at once.
+  prefix = (os.getenv("PORTICO_IDEM_PREFIX") or "") .. tostring(os.time()) .. "-s" .. tostring(tid)
   body = os.getenv("PORTICO_SESSION_BODY")
   headers = {
     ["Authorization"] = "Bearer " .. os.getenv("PORTICO_KEY"),

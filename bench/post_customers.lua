@@ -14,7 +14,8 @@ local counter = 0
 local prefix
 
 function init(args)
-  prefix = tostring(os.time()) .. "-t" .. tostring(tid)
+  -- PORTICO_IDEM_PREFIX keeps keys apart when several wrk run at once.
+  prefix = (os.getenv("PORTICO_IDEM_PREFIX") or "") .. tostring(os.time()) .. "-t" .. tostring(tid)
 end
 
 request = function()

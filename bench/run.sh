@@ -7,24 +7,84 @@
 #   bash bench/run.sh            # wrk (Debian package "wrk"), 10 s per test
 #   TOOL=portico-load bash bench/run.sh   # the Go load tool in cmd/portico-load
 #   DUR=30s bash bench/run.sh
+#   DB=postgres://user@/db?host=/run/postgresql bash bench/run.sh
+#                                # on PostgreSQL, in a fresh schema of that
+#                                # database (made and dropped with psql)
+#   DB=postgres://... INSTANCES=2 bash bench/run.sh
+#                                # two `portico serve` on the one database,
+#                                # the 32 clients split between them; the
+#                                # total is the sum of both rates
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DUR=${DUR:-10s}
 TOOL=${TOOL:-wrk}
-ADDR=127.0.0.1:${PORT:-4299}
+PORT=${PORT:-4299}
+INSTANCES=${INSTANCES:-1}
 work=$(mktemp -d)
-trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; rm -rf "$work"' EXIT
+pids=()
+schema=""
+cleanup() {
+	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
+	if [ -n "$schema" ]; then psql "$DB" -qc "DROP SCHEMA IF EXISTS $schema CASCADE" >/dev/null 2>&1 || true; fi
+	rm -rf "$work"
+}
+trap cleanup EXIT
+
+if [ "$INSTANCES" -gt 1 ] && [ "$TOOL" != wrk ]; then
+	echo "INSTANCES=$INSTANCES needs TOOL=wrk" >&2
+	exit 2
+fi
+db="sqlite:$work/bench.db"
+case "${DB:-}" in
+postgres://* | postgresql://*)
+	schema=portico_bench_$$
+	psql "$DB" -qc "CREATE SCHEMA $schema" >/dev/null
+	sep='?'
+	case "$DB" in *\?*) sep='&' ;; esac
+	db="$DB${sep}search_path=$schema"
+	;;
+"") ;;
+*) db=$DB ;;
+esac
 
 go build -o "$work/portico" ./cmd/portico
 go build -o "$work/portico-load" ./cmd/portico-load
 key=sk_test_bench$(head -c 64 /dev/urandom | base64 | tr -dc A-Za-z0-9 | head -c 32)
-PORTICO_SECRET_KEY=$key "$work/portico" serve --db "sqlite:$work/bench.db" --addr "$ADDR" >"$work/server.log" 2>&1 &
-pid=$!
-for _ in $(seq 100); do curl -fs "http://$ADDR/healthz" >/dev/null && break; sleep 0.1; done
+addrs=()
+for i in $(seq 0 $((INSTANCES - 1))); do
+	addr=127.0.0.1:$((PORT + i))
+	# One at a time, so the first has migrated before the next starts.
+	PORTICO_SECRET_KEY=$key "$work/portico" serve --db "$db" --addr "$addr" >"$work/server$i.log" 2>&1 &
+	pids+=($!)
+	for _ in $(seq 100); do curl -fs "http://$addr/healthz" >/dev/null && break; sleep 0.1; done
+	addrs+=("$addr")
+done
+ADDR=${addrs[0]}
+echo "== $INSTANCES instance(s) on ${db%%:*}"
+
+# load_all SCRIPT VAR=VALUE...: wrk with SCRIPT against every instance at
+# once, the 32 connections split between them; prints each instance's
+# figures and, for several, the total rate.
+load_all() {
+	local script=$1 n=${#addrs[@]} i wp=()
+	shift
+	for i in "${!addrs[@]}"; do
+		env "$@" PORTICO_IDEM_PREFIX="i$i-" wrk -t$((n > 1 ? 1 : 2)) -c$((32 / n)) -d"$DUR" --latency -s "$script" "http://${addrs[$i]}" >"$work/wrk$i" &
+		wp+=($!)
+	done
+	for p in "${wp[@]}"; do wait "$p"; done
+	for i in "${!addrs[@]}"; do
+		if [ "$n" -gt 1 ]; then echo "instance $i:"; fi
+		grep -E "Requests/sec|^ +(50|90|99)%|Non-2xx|Socket errors" "$work/wrk$i"
+	done
+	if [ "$n" -gt 1 ]; then
+		cat "$work"/wrk* | awk '/Requests\/sec/ {s += $2} END {printf "total Requests/sec: %.2f\n", s}'
+	fi
+}
 
 echo "== POST /v1/customers with Idempotency-Key, 32 clients, $DUR ($TOOL)"
 if [ "$TOOL" = wrk ]; then
-	PORTICO_KEY=$key wrk -t2 -c32 -d"$DUR" --latency -s bench/post_customers.lua "http://$ADDR" | grep -E "Requests/sec|^ +(50|90|99)%|Non-2xx|Socket errors"
+	load_all bench/post_customers.lua PORTICO_KEY="$key"
 else
 	"$work/portico-load" -url "http://$ADDR/v1/customers" -method POST -idempotency -c 32 -d "$DUR" \
 		-body 'email=c{n}@example.com&name=Customer+{n}&metadata[n]={n}' -H "Authorization: Bearer $key"
@@ -33,7 +93,7 @@ fi
 curl -fs "http://$ADDR/v1/customers?limit=100" -u "$key:" | grep -o '"id":"cus_[A-Za-z0-9]*"' | cut -d'"' -f4 >"$work/ids"
 echo "== GET /v1/customers/{id} over 100 customers, 32 clients, $DUR ($TOOL)"
 if [ "$TOOL" = wrk ]; then
-	PORTICO_KEY=$key PORTICO_IDS="$work/ids" wrk -t2 -c32 -d"$DUR" --latency -s bench/get_customer.lua "http://$ADDR" | grep -E "Requests/sec|^ +(50|90|99)%|Non-2xx|Socket errors"
+	load_all bench/get_customer.lua PORTICO_KEY="$key" PORTICO_IDS="$work/ids"
 else
 	sed "s|^|http://$ADDR/v1/customers/|" "$work/ids" >"$work/urls"
 	"$work/portico-load" -urls-file "$work/urls" -c 32 -d "$DUR" -H "Authorization: Bearer $key"
@@ -61,7 +121,7 @@ body+="&flow_data[after_completion][type]=redirect&flow_data[after_completion][r
 api billing_portal/sessions -d "$body" >/dev/null || { echo "portal session setup failed"; exit 1; }
 echo "== POST /v1/billing_portal/sessions (subscription_update_confirm) with Idempotency-Key, 32 clients, $DUR ($TOOL)"
 if [ "$TOOL" = wrk ]; then
-	PORTICO_KEY=$key PORTICO_SESSION_BODY=$body wrk -t2 -c32 -d"$DUR" --latency -s bench/portal_sessions.lua "http://$ADDR" | grep -E "Requests/sec|^ +(50|90|99)%|Non-2xx|Socket errors"
+	load_all bench/portal_sessions.lua PORTICO_KEY="$key" PORTICO_SESSION_BODY="$body"
 else
 	"$work/portico-load" -url "http://$ADDR/v1/billing_portal/sessions" -method POST -idempotency -c 32 -d "$DUR" \
 		-body "$body" -H "Authorization: Bearer $key"

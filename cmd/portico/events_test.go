@@ -5,20 +5,20 @@ import (
 	"context"
 	"io"
 	"log/slog"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/porticohq/portico/internal/app"
 	"github.com/porticohq/portico/internal/billing"
 	"github.com/porticohq/portico/internal/service"
+	"github.com/porticohq/portico/internal/testenv"
 )
 
 // TestEventsAndDeliveriesCommands runs `portico events` and `portico
 // deliveries` in-process on a database with an event for an endpoint that
 // was never reached (no worker runs).
 func TestEventsAndDeliveriesCommands(t *testing.T) {
-	db := "sqlite:" + filepath.Join(t.TempDir(), "p.db")
+	db := testenv.DB(t)
 	ctx := context.Background()
 	a, err := app.Open(ctx, app.Config{DB: db, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {

@@ -8,7 +8,6 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -16,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/porticohq/portico/internal/testenv"
 	"github.com/stripe/stripe-go/v85/webhook"
 )
 
@@ -43,6 +43,28 @@ func (h *hookCounter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.arrivals[ev.ID]++
 	if ev.Type == "customer.created" {
 		h.customer[fmt.Sprint(ev.Data.Object["id"])] = ev.ID
+	}
+}
+
+// eventIDs lists the ids of every event matching filter ("&type=..."),
+// newest first, page by page.
+func eventIDs(t *testing.T, key, base, filter string) []string {
+	t.Helper()
+	var ids []string
+	after := ""
+	for {
+		var page struct {
+			Data    []struct{ ID string } `json:"data"`
+			HasMore bool                  `json:"has_more"`
+		}
+		getJSON(t, key, base+"/v1/events?limit=100"+filter+after, &page)
+		for _, e := range page.Data {
+			ids = append(ids, e.ID)
+		}
+		if !page.HasMore {
+			return ids
+		}
+		after = "&starting_after=" + page.Data[len(page.Data)-1].ID
 	}
 }
 
@@ -74,10 +96,11 @@ func TestWebhooksSurviveKillNine(t *testing.T) {
 	recv := httptest.NewServer(hc)
 	defer recv.Close()
 
-	dbPath := filepath.Join(t.TempDir(), "portico.db")
-	db := "sqlite:" + dbPath
+	db := testenv.DB(t)
 	key := "sk_test_" + strings.Repeat("w", 32)
-	env := []string{"PORTICO_SECRET_KEY=" + key, "PORTICO_LOG_LEVEL=error", "PORTICO_WEBHOOK_RETRY_SCALE=0.001"}
+	// A short lease: on PostgreSQL the claims of the killed process are
+	// released by running out (on SQLite the restart releases them).
+	env := []string{"PORTICO_SECRET_KEY=" + key, "PORTICO_LOG_LEVEL=error", "PORTICO_WEBHOOK_RETRY_SCALE=0.001", "PORTICO_WEBHOOK_LEASE=5s"}
 	s := startServer(t, env, "serve", "--db", db)
 	status, body, err := post(key, s.url+"/v1/webhook_endpoints", url.Values{"url": {recv.URL}, "enabled_events[]": {"customer.created"}})
 	if err != nil || status != 200 {
@@ -166,22 +189,7 @@ func TestWebhooksSurviveKillNine(t *testing.T) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	var ids []string
-	after := ""
-	for {
-		var page struct {
-			Data    []struct{ ID string } `json:"data"`
-			HasMore bool                  `json:"has_more"`
-		}
-		getJSON(t, key, s2.url+"/v1/events?limit=100&type=customer.created"+after, &page)
-		for _, e := range page.Data {
-			ids = append(ids, e.ID)
-		}
-		if !page.HasMore {
-			break
-		}
-		after = "&starting_after=" + page.Data[len(page.Data)-1].ID
-	}
+	ids := eventIDs(t, key, s2.url, "&type=customer.created")
 	hc.mu.Lock()
 	dups, lost := 0, 0
 	for _, id := range ids {

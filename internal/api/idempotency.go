@@ -89,8 +89,7 @@ func (a *API) serveIdempotent(w http.ResponseWriter, r *http.Request, key string
 	}
 	scope := boolKey(billing.LivemodeFrom(ctx)) + key
 	if !a.inflight.claim(scope) {
-		stripewire.WriteError(w, &billing.Error{Kind: billing.KindConflict, Type: billing.TypeIdempotency, Code: "idempotency_key_in_use",
-			Message: "There is currently another in-progress request using this Idempotency-Key. Please try again later."})
+		stripewire.WriteError(w, keyInUse())
 		return
 	}
 	defer a.inflight.release(scope)
@@ -111,6 +110,11 @@ func (a *API) serveIdempotent(w http.ResponseWriter, r *http.Request, key string
 		}
 		if a.clock.Now().Sub(time.Unix(prev.Created, 0)) >= IdempotencyWindow {
 			return nil // expired: the key is new again
+		}
+		if prev.Status == 0 {
+			// Claimed by a request (of another instance) whose answer is
+			// not stored yet.
+			return &replay{err: keyInUse()}
 		}
 		if prev.Method+" "+prev.Path != route {
 			return &replay{err: &billing.Error{Kind: billing.KindInvalid, Type: billing.TypeIdempotency, Code: "idempotency_key_in_use",
@@ -138,6 +142,13 @@ func (a *API) serveIdempotent(w http.ResponseWriter, r *http.Request, key string
 		}
 	}
 	stripewire.WriteJSON(w, res.status, res.body)
+}
+
+// keyInUse is the answer to a request whose Idempotency-Key another request
+// is using right now.
+func keyInUse() *billing.Error {
+	return &billing.Error{Kind: billing.KindConflict, Type: billing.TypeIdempotency, Code: "idempotency_key_in_use",
+		Message: "There is currently another in-progress request using this Idempotency-Key. Please try again later."}
 }
 
 // replay ends a request early with a stored response (resp) or with an

@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -102,7 +103,10 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	if cfg.SecretKey != "" && !validSecretKey(cfg.SecretKey) {
 		return nil, errors.New("PORTICO_SECRET_KEY must start with sk_test_ or sk_live_ and have at least 24 characters after it")
 	}
-	store, err := sqlstore.Open(ctx, cfg.DB, sqlstore.Options{Clock: cfg.Clock, Logger: cfg.Logger})
+	// PORTICO_DB_MAX_CONNS bounds the PostgreSQL connection pool of each
+	// instance (see sqlstore.Options.MaxConns).
+	maxConns, _ := strconv.Atoi(os.Getenv("PORTICO_DB_MAX_CONNS"))
+	store, err := sqlstore.Open(ctx, cfg.DB, sqlstore.Options{Clock: cfg.Clock, Logger: cfg.Logger, MaxConns: maxConns})
 	if err != nil {
 		return nil, err
 	}

@@ -18,6 +18,9 @@ import (
 //	                                  of exponential backoff) by F, e.g. 0.001
 //	                                  in tests
 //	PORTICO_WEBHOOK_CONCURRENCY=N     concurrent attempts per endpoint (16)
+//	PORTICO_WEBHOOK_LEASE=D           how long a claim holds a delivery (60s):
+//	                                  on PostgreSQL, how soon the deliveries
+//	                                  of an instance that died are made
 
 func (a *App) startWebhooks() {
 	cfg := webhook.Config{
@@ -30,6 +33,9 @@ func (a *App) startWebhooks() {
 	}
 	if n, err := strconv.Atoi(os.Getenv("PORTICO_WEBHOOK_CONCURRENCY")); err == nil && n > 0 {
 		cfg.PerEndpoint = n
+	}
+	if d, err := time.ParseDuration(os.Getenv("PORTICO_WEBHOOK_LEASE")); err == nil && d > 0 {
+		cfg.Lease = d
 	}
 	if a.webhooks != nil {
 		return

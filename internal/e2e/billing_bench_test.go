@@ -5,7 +5,6 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"runtime"
 	"strconv"
 	"sync/atomic"
@@ -15,6 +14,7 @@ import (
 	"github.com/porticohq/portico/internal/app"
 	"github.com/porticohq/portico/internal/billing"
 	"github.com/porticohq/portico/internal/service"
+	"github.com/porticohq/portico/internal/testenv"
 )
 
 // BenchmarkClockAdvanceMonth advances a test clock one month with 10,000
@@ -36,7 +36,7 @@ func BenchmarkClockAdvanceMonth(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
 		ctx := context.Background()
-		a, err := app.Open(ctx, app.Config{DB: "sqlite:" + filepath.Join(b.TempDir(), "bench.db"), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		a, err := app.Open(ctx, app.Config{DB: testenv.DB(b), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 		if err != nil {
 			b.Fatal(err)
 		}

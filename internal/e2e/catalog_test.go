@@ -2,19 +2,18 @@ package e2e
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
 
 	"github.com/porticohq/portico/internal/app"
+	"github.com/porticohq/portico/internal/testenv"
 	stripe "github.com/stripe/stripe-go/v85"
 )
 
@@ -894,9 +893,9 @@ func TestCatalogSearch(t *testing.T) {
 }
 
 func TestCatalogEvents(t *testing.T) {
-	// Portico on a database file this test can read the events table of.
-	path := filepath.Join(t.TempDir(), "events.db")
-	a, err := app.Open(context.Background(), app.Config{DB: "sqlite:" + path, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	// Portico on a database this test can read the events table of.
+	dsn := testenv.DB(t)
+	a, err := app.Open(context.Background(), app.Config{DB: dsn, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -934,37 +933,39 @@ func TestCatalogEvents(t *testing.T) {
 		t.Fatalf("bad price: %d %s", r.Status, r.Body)
 	}
 
-	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro")
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := openRO(t, dsn)
 	defer db.Close()
-	rows, err := db.Query(`SELECT type, json_object('type', type, 'object', json(object), 'previous', json(previous),
-		'request', json_object('id', request_id, 'idempotency_key', idempotency_key)) FROM events ORDER BY seq`)
+	rows, err := db.Query(`SELECT type, object, previous FROM events ORDER BY seq`)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer rows.Close()
 	type event struct {
-		Type     string          `json:"type"`
-		Object   map[string]any  `json:"object"`
-		Previous map[string]any  `json:"previous"`
-		Request  json.RawMessage `json:"request"`
+		Type     string
+		Object   map[string]any
+		Previous map[string]any
 	}
 	var got []string
 	var events []event
 	for rows.Next() {
-		var typ string
-		var data []byte
-		if err := rows.Scan(&typ, &data); err != nil {
+		var ev event
+		var object, previous []byte
+		if err := rows.Scan(&ev.Type, &object, &previous); err != nil {
 			t.Fatal(err)
 		}
-		var ev event
-		if err := json.Unmarshal(data, &ev); err != nil {
+		if err := json.Unmarshal(object, &ev.Object); err != nil {
 			t.Fatal(err)
+		}
+		if previous != nil {
+			if err := json.Unmarshal(previous, &ev.Previous); err != nil {
+				t.Fatal(err)
+			}
 		}
 		events = append(events, ev)
-		got = append(got, typ+" "+ev.Object["id"].(string))
+		got = append(got, ev.Type+" "+ev.Object["id"].(string))
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
 	}
 	want := []string{
 		"product.created " + pr.ID, "price.created " + pr.DefaultPrice.ID, "product.updated " + pr.ID,

@@ -5,13 +5,13 @@ import (
 	"errors"
 	"io"
 	"log/slog"
-	"path/filepath"
 	"sync"
 	"testing"
 
 	"github.com/porticohq/portico/internal/app"
 	"github.com/porticohq/portico/internal/billing"
 	"github.com/porticohq/portico/internal/service"
+	"github.com/porticohq/portico/internal/testenv"
 	stripe "github.com/stripe/stripe-go/v85"
 )
 
@@ -149,7 +149,7 @@ func TestClockAdvanceLetsWritesThrough(t *testing.T) {
 // next run; two runs racing on it finish it once. No period is billed twice.
 func TestClockAdvanceResumesAndRunsOnce(t *testing.T) {
 	ctx := billing.WithLivemode(context.Background(), false)
-	a, err := app.Open(ctx, app.Config{DB: "sqlite:" + filepath.Join(t.TempDir(), "portico.db"), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	a, err := app.Open(ctx, app.Config{DB: testenv.DB(t), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,17 +2,19 @@ package e2e
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/porticohq/portico/internal/app"
+	"github.com/porticohq/portico/internal/testenv"
 	stripe "github.com/stripe/stripe-go/v85"
 )
 
@@ -30,7 +32,9 @@ type env struct {
 	ctx  context.Context
 }
 
-// start brings up Portico on a fresh SQLite database in a temporary folder.
+// start brings up Portico on a fresh database: SQLite in a temporary
+// folder, or a new PostgreSQL schema when PORTICO_TEST_DB is set (see
+// testenv.DB).
 func start(t *testing.T) *env { return startWith(t, app.Config{}) }
 
 // startWith is start with configuration: cfg's database and logger are
@@ -38,7 +42,7 @@ func start(t *testing.T) *env { return startWith(t, app.Config{}) }
 func startWith(t *testing.T, cfg app.Config) *env {
 	t.Helper()
 	if cfg.DB == "" {
-		cfg.DB = "sqlite:" + filepath.Join(t.TempDir(), "portico.db")
+		cfg.DB = testenv.DB(t)
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -147,3 +151,57 @@ func wantErr(t *testing.T, err error, status int, typ stripe.ErrorType, code str
 			se.HTTPStatusCode, se.Type, se.Code, se.Param, se.Msg, status, typ, code, param)
 	}
 }
+
+// rawDB reads a test database's tables directly, on SQLite or PostgreSQL.
+// Queries use ? placeholders and portable SQL (decode JSON in Go).
+type rawDB struct {
+	db *sql.DB
+	pg bool
+}
+
+// openRO opens the database at dsn (as testenv.DB returned it) for
+// reading.
+func openRO(t *testing.T, dsn string) *rawDB {
+	t.Helper()
+	var r rawDB
+	var err error
+	if path, ok := strings.CutPrefix(dsn, "sqlite:"); ok {
+		r.db, err = sql.Open("sqlite", "file:"+path+"?mode=ro&_pragma=busy_timeout(10000)")
+	} else {
+		r.db, err = sql.Open("pgx", dsn)
+		r.pg = true
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &r
+}
+
+// bind numbers the ? placeholders for PostgreSQL.
+func (r *rawDB) bind(q string) string {
+	if !r.pg {
+		return q
+	}
+	var b strings.Builder
+	n := 0
+	for _, c := range q {
+		if c == '?' {
+			n++
+			fmt.Fprintf(&b, "$%d", n)
+			continue
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
+
+// Query runs a query.
+func (r *rawDB) Query(q string, args ...any) (*sql.Rows, error) {
+	return r.db.Query(r.bind(q), args...)
+}
+
+// QueryRow runs a query returning one row.
+func (r *rawDB) QueryRow(q string, args ...any) *sql.Row { return r.db.QueryRow(r.bind(q), args...) }
+
+// Close closes the connection.
+func (r *rawDB) Close() error { return r.db.Close() }

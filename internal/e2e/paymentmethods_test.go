@@ -1,11 +1,9 @@
 package e2e
 
 import (
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"os"
-	"path/filepath"
 	"reflect"
 	"sort"
 	"strings"
@@ -13,6 +11,7 @@ import (
 	"time"
 
 	"github.com/porticohq/portico/internal/app"
+	"github.com/porticohq/portico/internal/testenv"
 	stripe "github.com/stripe/stripe-go/v85"
 )
 
@@ -20,18 +19,15 @@ import (
 // check what it stores (events, and never a full card number).
 type pmEnv struct {
 	*env
-	db *sql.DB
+	db *rawDB
 }
 
-// startPM is start with the database file kept at hand.
+// startPM is start with the database kept at hand.
 func startPM(t *testing.T) *pmEnv {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "portico.db")
-	e := startWith(t, app.Config{DB: "sqlite:" + path})
-	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro&_pragma=busy_timeout(10000)")
-	if err != nil {
-		t.Fatal(err)
-	}
+	dsn := testenv.DB(t)
+	e := startWith(t, app.Config{DB: dsn})
+	db := openRO(t, dsn)
 	t.Cleanup(func() { db.Close() })
 	return &pmEnv{env: e, db: db}
 }
@@ -40,7 +36,7 @@ func startPM(t *testing.T) *pmEnv {
 // first.
 func (e *pmEnv) events(typ string) []string {
 	e.t.Helper()
-	rows, err := e.db.Query("SELECT json_object('object', json(object)) FROM events WHERE type = ? ORDER BY seq", typ)
+	rows, err := e.db.Query("SELECT object FROM events WHERE type = ? ORDER BY seq", typ)
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -51,15 +47,16 @@ func (e *pmEnv) events(typ string) []string {
 		if err := rows.Scan(&data); err != nil {
 			e.t.Fatal(err)
 		}
-		var ev struct {
-			Object struct {
-				ID string `json:"id"`
-			} `json:"object"`
+		var obj struct {
+			ID string `json:"id"`
 		}
-		if err := json.Unmarshal(data, &ev); err != nil {
+		if err := json.Unmarshal(data, &obj); err != nil {
 			e.t.Fatal(err)
 		}
-		ids = append(ids, ev.Object.ID)
+		ids = append(ids, obj.ID)
+	}
+	if err := rows.Err(); err != nil {
+		e.t.Fatal(err)
 	}
 	return ids
 }
@@ -70,8 +67,11 @@ func (e *pmEnv) stored() string {
 	e.t.Helper()
 	var b strings.Builder
 	for _, q := range []string{
-		"SELECT data FROM payment_methods", "SELECT data FROM customers", "SELECT object || coalesce(previous, '') FROM events",
-		"SELECT CAST(body AS TEXT) || ' ' || fingerprint FROM idempotency_keys",
+		// Byte columns are read as they are (PostgreSQL would cast BYTEA
+		// to hex text).
+		"SELECT data FROM payment_methods", "SELECT data FROM customers", "SELECT object FROM events",
+		"SELECT previous FROM events WHERE previous IS NOT NULL", "SELECT body FROM idempotency_keys",
+		"SELECT fingerprint FROM idempotency_keys",
 	} {
 		rows, err := e.db.Query(q)
 		if err != nil {

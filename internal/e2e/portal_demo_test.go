@@ -2,17 +2,17 @@ package e2e
 
 import (
 	"net/http"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/porticohq/portico/internal/app"
 	"github.com/porticohq/portico/internal/demo"
+	"github.com/porticohq/portico/internal/testenv"
 )
 
 func TestPortalDemoDefaultsAndDevLink(t *testing.T) {
 	p := &pagesEnv{browser: newBrowser(), public: "http://portico.test"}
-	p.env = startWith(t, app.Config{DB: "sqlite:" + filepath.Join(t.TempDir(), "d.db"), PublicURL: p.public, Dev: true})
+	p.env = startWith(t, app.Config{DB: testenv.DB(t), PublicURL: p.public, Dev: true})
 	res, err := demo.Seed(p.ctx, p.app.Service)
 	if err != nil || !res.Seeded {
 		t.Fatalf("seed: %v", err)

@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -14,6 +13,7 @@ import (
 	"time"
 
 	"github.com/porticohq/portico/internal/app"
+	"github.com/porticohq/portico/internal/testenv"
 	stripe "github.com/stripe/stripe-go/v85"
 )
 
@@ -39,7 +39,7 @@ type pagesEnv struct {
 func startPages(t *testing.T, public string) *pagesEnv {
 	t.Helper()
 	clk := &fakeClock{t: time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC)}
-	e := startWith(t, app.Config{DB: "sqlite:" + filepath.Join(t.TempDir(), "p.db"), PublicURL: public, Clock: clk, SecretKey: portalTestKey})
+	e := startWith(t, app.Config{DB: testenv.DB(t), PublicURL: public, Clock: clk, SecretKey: portalTestKey})
 	return &pagesEnv{env: e, clock: clk, public: public, browser: newBrowser()}
 }
 
@@ -375,7 +375,7 @@ func TestPortalAfterExpirationCustomerLogin(t *testing.T) {
 }
 
 func TestPortalLiveMode(t *testing.T) {
-	e := startWith(t, app.Config{DB: "sqlite:" + filepath.Join(t.TempDir(), "live.db"), PublicURL: "http://portico.test", SecretKey: "sk_live_portal0123456789abcdefghijkl"})
+	e := startWith(t, app.Config{DB: testenv.DB(t), PublicURL: "http://portico.test", SecretKey: "sk_live_portal0123456789abcdefghijkl"})
 	p := &pagesEnv{env: e, public: "http://portico.test", browser: newBrowser()}
 	def := p.defaultConfig()
 	if !def.Livemode {

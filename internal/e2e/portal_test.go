@@ -1,47 +1,54 @@
 package e2e
 
 import (
-	"database/sql"
-	"path/filepath"
+	"encoding/json"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/porticohq/portico/internal/app"
+	"github.com/porticohq/portico/internal/testenv"
 	stripe "github.com/stripe/stripe-go/v85"
 )
 
 // portalTestKey is the API key of portal tests, so a restart can reuse it.
 const portalTestKey = "sk_test_portal0123456789abcdefghijkl"
 
-// startPortal starts Portico on a database file the test can read events
-// from, with a public URL, and returns the env and the file's path.
+// startPortal starts Portico on a database the test can read events from,
+// with a public URL, and returns the env and the database's URL.
 func startPortal(t *testing.T) (*env, string) {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "portico.db")
-	return startWith(t, app.Config{DB: "sqlite:" + path, PublicURL: "https://billing.example.com", SecretKey: portalTestKey}), path
+	dsn := testenv.DB(t)
+	return startWith(t, app.Config{DB: dsn, PublicURL: "https://billing.example.com", SecretKey: portalTestKey}), dsn
 }
 
 // eventTypes returns "type object-id" of every event, oldest first.
-func eventTypes(t *testing.T, path, prefix string) []string {
+func eventTypes(t *testing.T, dsn, prefix string) []string {
 	t.Helper()
-	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro")
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := openRO(t, dsn)
 	defer db.Close()
-	rows, err := db.Query(`SELECT type, json_extract(object, '$.id') FROM events WHERE type LIKE ? ORDER BY seq`, prefix+"%")
+	rows, err := db.Query(`SELECT type, object FROM events WHERE type LIKE ? ORDER BY seq`, prefix+"%")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer rows.Close()
 	var out []string
 	for rows.Next() {
-		var typ, id string
-		if err := rows.Scan(&typ, &id); err != nil {
+		var typ string
+		var obj struct {
+			ID string `json:"id"`
+		}
+		var data []byte
+		if err := rows.Scan(&typ, &data); err != nil {
 			t.Fatal(err)
 		}
-		out = append(out, typ+" "+id)
+		if err := json.Unmarshal(data, &obj); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, typ+" "+obj.ID)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
 	}
 	return out
 }
@@ -66,7 +73,7 @@ func (e *env) defaultConfig() *stripe.BillingPortalConfiguration {
 }
 
 func TestPortalDefaultConfigurationFromFirstStart(t *testing.T) {
-	e, path := startPortal(t)
+	e, dsn := startPortal(t)
 	c := e.defaultConfig()
 	f := c.Features
 	if !strings.HasPrefix(c.ID, "bpc_") || !c.Active || !c.IsDefault || c.Object != "billing_portal.configuration" ||
@@ -75,12 +82,12 @@ func TestPortalDefaultConfigurationFromFirstStart(t *testing.T) {
 		t.Fatalf("default configuration = %+v %+v", c, f)
 	}
 	// Portico starting is not a change: no event.
-	if got := eventTypes(t, path, "billing_portal."); len(got) != 0 {
+	if got := eventTypes(t, dsn, "billing_portal."); len(got) != 0 {
 		t.Fatalf("events = %v", got)
 	}
 	// A second start keeps the same default.
 	e.app.Close()
-	e2 := startWith(t, app.Config{DB: "sqlite:" + path, SecretKey: portalTestKey})
+	e2 := startWith(t, app.Config{DB: dsn, SecretKey: portalTestKey})
 	if again := e2.defaultConfig(); again.ID != c.ID {
 		t.Fatalf("second start default %s, want %s", again.ID, c.ID)
 	}
@@ -122,7 +129,7 @@ func portalCatalog(e *env) (prodA, prodB *stripe.Product, a1, a2, b1, oneTime *s
 }
 
 func TestPortalConfigurationEveryField(t *testing.T) {
-	e, path := startPortal(t)
+	e, dsn := startPortal(t)
 	prodA, prodB, a1, a2, b1, _ := portalCatalog(e)
 	c, err := e.sc.V1BillingPortalConfigurations.Create(e.ctx, &stripe.BillingPortalConfigurationCreateParams{
 		Name: stripe.String("Team plans"),
@@ -233,7 +240,7 @@ func TestPortalConfigurationEveryField(t *testing.T) {
 	_, err = e.once.V1BillingPortalConfigurations.Retrieve(e.ctx, "bpc_nope", nil)
 	wantErr(t, err, 404, stripe.ErrorTypeInvalidRequest, "resource_missing", "id")
 
-	evs := eventTypes(t, path, "billing_portal.configuration")
+	evs := eventTypes(t, dsn, "billing_portal.configuration")
 	if len(evs) != 7 || evs[0] != "billing_portal.configuration.created "+c.ID || evs[6] != "billing_portal.configuration.updated "+c.ID {
 		t.Fatalf("events = %v", evs)
 	}
@@ -319,7 +326,7 @@ func TestPortalConfigurationValidation(t *testing.T) {
 }
 
 func TestPortalDefaultConfigurationRules(t *testing.T) {
-	e, path := startPortal(t)
+	e, dsn := startPortal(t)
 	first := e.defaultConfig()
 	mk := func(body string) map[string]any {
 		r := e.do("POST", "/v1/billing_portal/configurations", "features[invoice_history][enabled]=true"+body)
@@ -387,18 +394,8 @@ func TestPortalDefaultConfigurationRules(t *testing.T) {
 		t.Errorf("list envelope: %s", r.Body)
 	}
 	// Moving the default records an updated event for both.
-	evs := strings.Join(eventTypes(t, path, "billing_portal.configuration.updated"), "\n")
+	evs := strings.Join(eventTypes(t, dsn, "billing_portal.configuration.updated"), "\n")
 	if !strings.Contains(evs, "updated "+first.ID) || !strings.Contains(evs, "updated "+second["id"].(string)) {
 		t.Errorf("events: %s", evs)
 	}
-}
-
-// openRO opens the database file at path read-only.
-func openRO(t *testing.T, path string) *sql.DB {
-	t.Helper()
-	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return db
 }

@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
@@ -18,6 +17,7 @@ import (
 	"time"
 
 	"github.com/porticohq/portico/internal/app"
+	"github.com/porticohq/portico/internal/testenv"
 	stripe "github.com/stripe/stripe-go/v85"
 	"github.com/stripe/stripe-go/v85/webhook"
 )
@@ -160,7 +160,7 @@ func waitAll(b *testing.B, r *benchReceiver) {
 func BenchmarkWebhookDrain(b *testing.B) {
 	r := newBenchReceiver(int64(b.N))
 	a, err := app.Open(context.Background(), app.Config{
-		DB: "sqlite:" + filepath.Join(b.TempDir(), "portico.db"), Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		DB: testenv.DB(b), Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
 	if err != nil {
 		b.Fatal(err)

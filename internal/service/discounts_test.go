@@ -10,6 +10,7 @@ import (
 
 	"github.com/porticohq/portico/internal/billing"
 	"github.com/porticohq/portico/internal/sqlstore"
+	"github.com/porticohq/portico/internal/testenv"
 )
 
 // frozenClock is a clock that does not move.
@@ -19,11 +20,11 @@ func (c frozenClock) Now() time.Time { return c.t }
 
 func pointerTo[T any](v T) *T { return &v }
 
-// openDiscountTestStore opens a migrated in-memory store whose clock reads now.
+// openDiscountTestStore opens a fresh migrated store (testenv.DB) whose clock reads now.
 func openDiscountTestStore(t *testing.T, now time.Time) *sqlstore.DB {
 	t.Helper()
 	ctx := context.Background()
-	db, err := sqlstore.Open(ctx, "sqlite::memory:", sqlstore.Options{Clock: frozenClock{now}, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	db, err := sqlstore.Open(ctx, testenv.DB(t), sqlstore.Options{Clock: frozenClock{now}, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}

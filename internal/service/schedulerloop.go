@@ -95,12 +95,17 @@ func (s *Service) RunDueSubscriptions(ctx context.Context) (int, error) {
 	var errs []error
 	for _, live := range []bool{false, true} {
 		lctx := billing.WithLivemode(ctx, live)
+		// Counted once committed: on PostgreSQL the transaction may run
+		// again after a serialization failure.
+		var finalized int
 		if err := s.update(lctx, func(tx billing.Tx) error {
-			n, err := s.finalizeDueDrafts(tx, "", tx.Now().Unix())
-			total += n
+			var err error
+			finalized, err = s.finalizeDueDrafts(tx, "", tx.Now().Unix())
 			return err
 		}); err != nil {
 			errs = append(errs, err)
+		} else {
+			total += finalized
 		}
 		failed := map[string]bool{}
 		for {

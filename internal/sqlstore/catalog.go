@@ -9,7 +9,7 @@ import (
 
 var (
 	productsTable = &docTable{name: "products", noun: "product", cols: []string{"active"}}
-	pricesTable   = &docTable{name: "prices", noun: "price", cols: []string{"product", "active", "currency", "type", "lookup_key"}}
+	pricesTable   = &docTable{name: "prices", noun: "price", cols: []string{"product", "active", "currency", "type", "lookup_key"}, unique: true}
 )
 
 // Product returns the product with id.

@@ -8,7 +8,7 @@ import (
 
 var (
 	couponsTable        = &docTable{name: "coupons", noun: "coupon"}
-	promotionCodesTable = &docTable{name: "promotion_codes", noun: "promotion code", cols: []string{"code", "coupon", "customer", "active", "active_code"}}
+	promotionCodesTable = &docTable{name: "promotion_codes", noun: "promotion code", cols: []string{"code", "coupon", "customer", "active", "active_code"}, unique: true}
 )
 
 // Coupon returns the coupon with id.

@@ -19,6 +19,9 @@ type docTable struct {
 	name string
 	noun string // for errors: "customer", "price"
 	cols []string
+	// unique is set when a unique index covers one of cols, so an update
+	// can fail with billing.ErrConflict (see tx.guarded).
+	unique bool
 
 	sqlOnce   sync.Once
 	insertSQL string
@@ -36,7 +39,9 @@ func (tbl *docTable) statements() (insert, update string) {
 			ph += ", ?"
 			set += ", " + c + " = ?"
 		}
-		tbl.insertSQL = "INSERT INTO " + tbl.name + " (" + cols + ") VALUES (" + ph + ")"
+		// A conflict inserts nothing rather than failing the statement,
+		// which on PostgreSQL would abort the whole transaction.
+		tbl.insertSQL = "INSERT INTO " + tbl.name + " (" + cols + ") VALUES (" + ph + ") ON CONFLICT DO NOTHING"
 		tbl.updateSQL = "UPDATE " + tbl.name + " SET " + set + " WHERE id = ? AND livemode = ? AND deleted = 0"
 	})
 	return tbl.insertSQL, tbl.updateSQL
@@ -105,10 +110,40 @@ func (t *tx) insert(tbl *docTable, id string, created int64, obj any, extra ...a
 	args := make([]any, 0, 4+len(extra))
 	args = append(args, id, boolInt(t.livemode), created, data)
 	args = append(args, extra...)
-	_, err = t.q.ExecContext(t.ctx, query, args...)
+	res, err := t.q.ExecContext(t.ctx, query, args...)
 	// No touch: a new row cannot be in the row cache (misses are not
 	// cached and ids are never reused).
-	return t.wrap(err)
+	if err != nil {
+		return t.wrap(err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("%w: %s %s: a unique value is taken", billing.ErrConflict, tbl.noun, id)
+	}
+	return nil
+}
+
+// guarded runs exec, whose statement may fail on a unique index, so that
+// the failure leaves the transaction usable, as it does on SQLite: callers
+// answer a conflict with an error of their own or try another value. On
+// PostgreSQL, where any failed statement aborts the transaction, that takes
+// a savepoint around the statement.
+func (t *tx) guarded(tbl *docTable, exec func() (sql.Result, error)) (sql.Result, error) {
+	if !tbl.unique || !t.db.dialect.guardUpdates || !t.writable {
+		return exec()
+	}
+	if _, err := t.q.ExecContext(t.ctx, "SAVEPOINT unique_guard"); err != nil {
+		return nil, err
+	}
+	res, err := exec()
+	if err != nil && t.db.dialect.isUnique(err) {
+		if _, rerr := t.q.ExecContext(t.ctx, "ROLLBACK TO SAVEPOINT unique_guard"); rerr != nil {
+			return nil, errors.Join(err, rerr)
+		}
+	}
+	if _, rerr := t.q.ExecContext(t.ctx, "RELEASE SAVEPOINT unique_guard"); rerr != nil && err == nil {
+		return nil, rerr
+	}
+	return res, err
 }
 
 // touch records that the row changed, so the row cache drops it once the
@@ -131,7 +166,7 @@ func (t *tx) update(tbl *docTable, id string, obj any, extra ...any) error {
 	args = append(args, data)
 	args = append(args, extra...)
 	args = append(args, id, boolInt(t.livemode))
-	res, err := t.q.ExecContext(t.ctx, query, args...)
+	res, err := t.guarded(tbl, func() (sql.Result, error) { return t.q.ExecContext(t.ctx, query, args...) })
 	t.touch(tbl, id)
 	if err != nil {
 		return t.wrap(err)

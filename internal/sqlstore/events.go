@@ -18,13 +18,10 @@ func (t *tx) InsertEvent(e *billing.Event) error {
 	if len(e.Previous) > 0 {
 		prev = []byte(e.Previous)
 	}
-	res, err := t.q.ExecContext(t.ctx, `INSERT INTO events (id, livemode, created, type, object_kind, request_id, idempotency_key, object, previous)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		e.ID, boolInt(e.Livemode), e.Created, e.Type, e.ObjectKind, e.Request.ID, e.Request.IdempotencyKey, []byte(e.Object), prev)
-	if err != nil {
-		return err
-	}
-	seq, err := res.LastInsertId()
+	var seq int64
+	err := t.q.QueryRowContext(t.ctx, `INSERT INTO events (id, livemode, created, type, object_kind, request_id, idempotency_key, object, previous)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`,
+		e.ID, boolInt(e.Livemode), e.Created, e.Type, e.ObjectKind, e.Request.ID, e.Request.IdempotencyKey, []byte(e.Object), prev).Scan(&seq)
 	if err != nil {
 		return err
 	}
@@ -141,17 +138,13 @@ func (t *tx) DeliveryEvent(seq int64) (*billing.EventRecord, error) {
 	return r, err
 }
 
-// globEscaper keeps GLOB's special characters other than * literal; event
-// types never contain them, but a filter might.
-var globEscaper = strings.NewReplacer("?", "[?]", "[", "[[]")
-
 // ListEvents returns one page of events, newest first.
 func (t *tx) ListEvents(f billing.EventFilter, p billing.Page) (billing.List[*billing.EventRecord], error) {
 	var out billing.List[*billing.EventRecord]
 	conds := []cond{eq("livemode", boolInt(t.livemode))}
 	switch {
 	case f.Type != "" && strings.Contains(f.Type, "*"):
-		conds = append(conds, cond{"type GLOB ?", []any{globEscaper.Replace(f.Type)}})
+		conds = append(conds, t.db.dialect.glob("type", f.Type))
 	case f.Type != "":
 		conds = append(conds, eq("type", f.Type))
 	case f.Types != nil:
@@ -234,7 +227,7 @@ func (t *tx) PruneEvents(cutoff int64, max int) (int64, error) {
 		return 0, err
 	}
 	var last int64
-	err = t.q.QueryRowContext(t.ctx, `SELECT coalesce(max(seq), -1) FROM (SELECT seq FROM events WHERE seq < ? ORDER BY seq LIMIT ?)`, boundary, max).Scan(&last)
+	err = t.q.QueryRowContext(t.ctx, `SELECT coalesce(max(seq), -1) FROM (SELECT seq FROM events WHERE seq < ? ORDER BY seq LIMIT ?) AS expired`, boundary, max).Scan(&last)
 	if err != nil || last < 0 {
 		return 0, err
 	}

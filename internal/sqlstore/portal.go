@@ -14,8 +14,8 @@ import (
 )
 
 var (
-	portalConfigurationsTable = &docTable{name: "portal_configurations", noun: "configuration", cols: []string{"active", "is_default", "login_page"}}
-	portalSessionsTable       = &docTable{name: "portal_sessions", noun: "billing portal session", cols: []string{"token_hash", "customer", "opened_at"}}
+	portalConfigurationsTable = &docTable{name: "portal_configurations", noun: "configuration", cols: []string{"active", "is_default", "login_page"}, unique: true}
+	portalSessionsTable       = &docTable{name: "portal_sessions", noun: "billing portal session", cols: []string{"token_hash", "customer", "opened_at"}, unique: true}
 )
 
 func portalConfigurationCols(c *billing.PortalConfiguration) []any {
@@ -173,8 +173,10 @@ func (t *tx) DeletePortalVisit(tokenHash string) error {
 // CountHit counts one hit on key in window and returns the window's count.
 func (t *tx) CountHit(key string, window int64) (int64, error) {
 	var n int64
-	err := t.q.QueryRowContext(t.ctx, `INSERT INTO rate_counters (key, window, count) VALUES (?, ?, 1)
-		ON CONFLICT (key) DO UPDATE SET count = CASE WHEN window = excluded.window THEN count + 1 ELSE 1 END, window = excluded.window
+	err := t.q.QueryRowContext(t.ctx, `INSERT INTO rate_counters (key, "window", count) VALUES (?, ?, 1)
+		ON CONFLICT (key) DO UPDATE SET
+			count = CASE WHEN rate_counters."window" = excluded."window" THEN rate_counters.count + 1 ELSE 1 END,
+			"window" = excluded."window"
 		RETURNING count`, key, window).Scan(&n)
 	return n, err
 }
@@ -184,13 +186,13 @@ func (t *tx) CountHit(key string, window int64) (int64, error) {
 // returns how many rows it deleted. Session links are objects and stay.
 func (db *DB) PrunePortal(idleCutoff, windowCutoff int64) (int64, error) {
 	var n int64
-	err := db.writer.submit(context.Background(), func(t *tx) error {
+	err := db.update(context.Background(), func(t *tx) error {
 		res, err := t.q.ExecContext(t.ctx, "DELETE FROM portal_visits WHERE last_active < ?", idleCutoff)
 		if err != nil {
 			return err
 		}
 		a, _ := res.RowsAffected()
-		if res, err = t.q.ExecContext(t.ctx, "DELETE FROM rate_counters WHERE window < ?", windowCutoff); err != nil {
+		if res, err = t.q.ExecContext(t.ctx, `DELETE FROM rate_counters WHERE "window" < ?`, windowCutoff); err != nil {
 			return err
 		}
 		b, _ := res.RowsAffected()

@@ -58,12 +58,10 @@ func openSQLite(ctx context.Context, path string, opt Options) (*DB, error) {
 	return &DB{
 		cache:   newRowCache(),
 		walPath: walPath,
-		dialect: dialect{name: "sqlite", isUnique: func(err error) bool {
-			return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed")
-		}},
-		write: write,
-		read:  read,
-		clock: opt.Clock,
-		log:   opt.Logger,
+		dialect: sqliteDialect,
+		write:   write,
+		read:    read,
+		clock:   opt.Clock,
+		log:     opt.Logger,
 	}, nil
 }

@@ -1,8 +1,8 @@
 // Package sqlstore is Portico's store on database/sql: SQLite, embedded, by
-// default (PostgreSQL comes with its own dialect files). It implements
-// billing.Store. Objects are kept as JSON next to the columns that lists
-// filter, order or keep unique; migrations are embedded per dialect and
-// recorded.
+// default, or PostgreSQL (pgx), which several Portico processes can share.
+// It implements billing.Store. Objects are kept as JSON next to the columns
+// that lists filter, order or keep unique; migrations are embedded per
+// dialect and recorded.
 //
 // On SQLite every write transaction goes through one writer goroutine that
 // commits the requests waiting at the same moment together (group commit):
@@ -10,6 +10,14 @@
 // alone, and all of them are acknowledged only after the shared COMMIT is
 // durable (synchronous=FULL). Reads run concurrently on a pool of read-only
 // connections (WAL mode).
+//
+// On PostgreSQL there is no single writer: each write transaction is its
+// own SERIALIZABLE transaction, retried on serialization failures, so
+// concurrent read-modify-writes from any number of processes behave as if
+// they ran one after another, as on SQLite. Nothing is cached in process
+// memory there. The SQL is shared: statements are written with ?
+// placeholders, rebound to $n in one place (rebindQuerier), and what really
+// differs lives in the dialect.
 package sqlstore
 
 import (
@@ -34,18 +42,21 @@ var migrations embed.FS
 // DB is an open store.
 type DB struct {
 	dialect dialect
-	write   *sql.DB // SQLite: one connection, used only by the writer
-	read    *sql.DB // SQLite: read-only pool
-	rcache  *stmtCache
-	cache   *rowCache // nil when rows may change behind this process's back
+	write   *sql.DB    // SQLite: one connection, used only by the writer; PostgreSQL: the pool
+	read    *sql.DB    // SQLite: read-only pool; PostgreSQL: the same pool as write
+	rcache  *stmtCache // SQLite only
+	query   querier    // what View runs on, outside a write transaction
+	cache   *rowCache  // nil when rows may change behind this process's back
 	// endpoints is the writer's list of enabled webhook endpoints by mode
 	// (see enabledEndpoints); nil until filled, and after any commit that
 	// wrote an endpoint.
 	endpoints atomic.Pointer[map[bool][]endpointSub]
 	walPath   string // "" for in-memory databases
 	clock     billing.Clock
-	writer    *writer
+	writer    *writer // nil on PostgreSQL
 	log       *slog.Logger
+	// onCommit holds the OnCommit hooks.
+	onCommit atomic.Pointer[[]func()]
 }
 
 // Options tune Open.
@@ -54,11 +65,16 @@ type Options struct {
 	Logger *slog.Logger  // default: slog.Default()
 	// ReadConns is the size of the read pool (default: 2 × GOMAXPROCS).
 	ReadConns int
+	// MaxConns bounds the PostgreSQL connection pool (default: 4 ×
+	// GOMAXPROCS, at least 8). A pool_max_conns parameter in the URL
+	// overrides it.
+	MaxConns int
 }
 
-// Open opens the database named by dsn: "sqlite:PATH" (or a bare path), or
-// "sqlite::memory:" for a throwaway in-memory database. A postgres:// URL
-// is not supported yet. Open does not migrate; call Migrate.
+// Open opens the database named by dsn: "sqlite:PATH" (or a bare path),
+// "sqlite::memory:" for a throwaway in-memory database, or a PostgreSQL URL
+// (postgres:// or postgresql://, see openPostgres for the pool parameters
+// it accepts). Open does not migrate; call Migrate.
 func Open(ctx context.Context, dsn string, opt Options) (*DB, error) {
 	if opt.Clock == nil {
 		opt.Clock = billing.WallClock{}
@@ -71,17 +87,18 @@ func Open(ctx context.Context, dsn string, opt Options) (*DB, error) {
 	}
 	switch {
 	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
-		return nil, errors.New("sqlstore: PostgreSQL is not supported yet; use a sqlite: database")
+		return openPostgres(ctx, dsn, opt)
 	case strings.HasPrefix(dsn, "sqlite:"):
 		dsn = strings.TrimPrefix(dsn, "sqlite:")
 	case strings.Contains(dsn, "://"):
-		return nil, fmt.Errorf("sqlstore: unknown database URL scheme in %q; use sqlite:PATH", redactDSN(dsn))
+		return nil, fmt.Errorf("sqlstore: unknown database URL scheme in %q; use sqlite:PATH or postgres://", redactDSN(dsn))
 	}
 	db, err := openSQLite(ctx, dsn, opt)
 	if err != nil {
 		return nil, err
 	}
 	db.rcache = newStmtCache(db.read.PrepareContext)
+	db.query = cachedQuerier{cache: db.rcache}
 	if db.writer, err = startWriter(ctx, db); err != nil {
 		db.read.Close()
 		db.write.Close()
@@ -106,6 +123,9 @@ func redactDSN(dsn string) string {
 
 // Close stops the writer (finishing queued work) and closes the database.
 func (db *DB) Close() error {
+	if db.writer == nil {
+		return db.write.Close()
+	}
 	db.writer.stop()
 	db.rcache.close()
 	err1 := db.read.Close()
@@ -113,13 +133,35 @@ func (db *DB) Close() error {
 	return errors.Join(err1, err2)
 }
 
+// Dialect names the database: "sqlite" or "postgres".
+func (db *DB) Dialect() string { return db.dialect.name }
+
+// Shared reports whether several processes may use the database at once
+// (PostgreSQL), so nothing may assume this process holds every claim.
+func (db *DB) Shared() bool { return db.writer == nil }
+
 // Migrate applies the embedded migrations not yet recorded in
-// schema_migrations, each in its own transaction.
+// schema_migrations, each in its own transaction. On PostgreSQL it holds an
+// advisory lock meanwhile, so instances starting together migrate one at a
+// time (the later ones find nothing left to do).
 func (db *DB) Migrate(ctx context.Context) error {
+	if db.writer == nil {
+		return db.migrateLocked(ctx)
+	}
 	return db.writer.exclusive(ctx, func(conn *sql.Conn) error { return db.migrate(ctx, conn) })
 }
 
+// update runs fn in a write transaction of its own: through the writer on
+// SQLite, as a retried serializable transaction on PostgreSQL.
+func (db *DB) update(ctx context.Context, fn func(*tx) error) error {
+	if db.writer == nil {
+		return db.serializable(ctx, fn)
+	}
+	return db.writer.submit(ctx, fn)
+}
+
 func (db *DB) migrate(ctx context.Context, conn *sql.Conn) error {
+	q := db.dialect.rebind
 	if _, err := conn.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 		version TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)`); err != nil {
 		return fmt.Errorf("sqlstore: create schema_migrations: %w", err)
@@ -139,7 +181,7 @@ func (db *DB) migrate(ctx context.Context, conn *sql.Conn) error {
 	for _, name := range names {
 		version := strings.TrimSuffix(name, ".sql")
 		var n int
-		if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, version).Scan(&n); err != nil {
+		if err := conn.QueryRowContext(ctx, q(`SELECT count(*) FROM schema_migrations WHERE version = ?`), version).Scan(&n); err != nil {
 			return fmt.Errorf("sqlstore: check migration %s: %w", version, err)
 		}
 		if n > 0 {
@@ -157,7 +199,7 @@ func (db *DB) migrate(ctx context.Context, conn *sql.Conn) error {
 			tx.Rollback()
 			return fmt.Errorf("sqlstore: migration %s: %w", version, err)
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`,
+		if _, err := tx.ExecContext(ctx, q(`INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`),
 			version, db.clock.Now().Unix()); err != nil {
 			tx.Rollback()
 			return err
@@ -181,7 +223,7 @@ func (db *DB) Pending(ctx context.Context) ([]string, error) {
 	for _, e := range entries {
 		version := strings.TrimSuffix(e.Name(), ".sql")
 		var n int
-		err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, version).Scan(&n)
+		err := db.read.QueryRowContext(ctx, db.dialect.rebind(`SELECT count(*) FROM schema_migrations WHERE version = ?`), version).Scan(&n)
 		if err != nil || n == 0 {
 			pending = append(pending, version)
 		}
@@ -189,27 +231,20 @@ func (db *DB) Pending(ctx context.Context) ([]string, error) {
 	return pending, nil
 }
 
-// dialect holds what differs between databases.
-type dialect struct {
-	name string
-	// isUnique reports whether err is a unique-constraint violation.
-	isUnique func(err error) bool
-}
-
 // OnCommit registers fn to be called after every durable commit of one or
-// more write transactions (from the syncer's goroutine: fn must not block,
-// typically a non-blocking send that wakes a worker). Register hooks at
-// start-up, before writes begin.
+// more write transactions (on SQLite from the syncer's goroutine, on
+// PostgreSQL from the committing one: fn must not block, typically a
+// non-blocking send that wakes a worker). Register hooks at start-up,
+// before writes begin.
 func (db *DB) OnCommit(fn func()) {
-	s := db.writer.sync
 	for {
-		old := s.onCommit.Load()
+		old := db.onCommit.Load()
 		var hooks []func()
 		if old != nil {
 			hooks = append(hooks, *old...)
 		}
 		hooks = append(hooks, fn)
-		if s.onCommit.CompareAndSwap(old, &hooks) {
+		if db.onCommit.CompareAndSwap(old, &hooks) {
 			return
 		}
 	}

@@ -27,7 +27,7 @@ func (t *tx) InsertSubscription(s *billing.Subscription) error {
 // indexItems records which subscription each of s's items belongs to.
 func (t *tx) indexItems(s *billing.Subscription) error {
 	for _, it := range s.Items {
-		if _, err := t.q.ExecContext(t.ctx, "INSERT OR IGNORE INTO subscription_items (id, livemode, subscription) VALUES (?, ?, ?)",
+		if _, err := t.q.ExecContext(t.ctx, "INSERT INTO subscription_items (id, livemode, subscription) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
 			it.ID, boolInt(t.livemode), s.ID); err != nil {
 			return err
 		}

@@ -29,14 +29,14 @@ type syncer struct {
 	// flight.
 	busy atomic.Bool
 	idle chan struct{}
-	// onCommit is called after each round of durable batches.
-	onCommit atomic.Pointer[[]func()]
+	// onCommit is called after each round of durable batches (DB.onCommit).
+	onCommit *atomic.Pointer[[]func()]
 }
 
 // startSyncer starts the syncer for the WAL at walPath ("" for an
 // in-memory database, which has nothing to sync).
-func startSyncer(walPath string, log func(msg string, args ...any)) *syncer {
-	s := &syncer{walPath: walPath, log: log, queue: make(chan []pending, 64), idle: make(chan struct{}, 1)}
+func startSyncer(walPath string, log func(msg string, args ...any), onCommit *atomic.Pointer[[]func()]) *syncer {
+	s := &syncer{walPath: walPath, log: log, queue: make(chan []pending, 64), idle: make(chan struct{}, 1), onCommit: onCommit}
 	s.wg.Add(1)
 	go s.loop()
 	return s

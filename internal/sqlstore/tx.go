@@ -57,7 +57,23 @@ func (db *DB) Update(ctx context.Context, fn func(billing.Tx) error) error {
 	if t, ok := ctx.Value(txKey{}).(*tx); ok && t.writable {
 		return fn(t)
 	}
-	return db.writer.submit(ctx, func(t *tx) error { return fn(t) })
+	return db.update(ctx, func(t *tx) error { return fn(t) })
+}
+
+// Claim runs fn in a write transaction that only claims queue rows
+// (ClaimDeliveries). On PostgreSQL it runs at READ COMMITTED, what FOR
+// UPDATE SKIP LOCKED is made for: rows another instance is claiming are
+// skipped, rows it claimed meanwhile are checked again, and two claimers
+// never fail each other (at SERIALIZABLE their reads of the same index
+// pages would). On SQLite it is Update.
+func (db *DB) Claim(ctx context.Context, fn func(billing.Tx) error) error {
+	if t, ok := ctx.Value(txKey{}).(*tx); ok && t.writable {
+		return fn(t)
+	}
+	if db.writer != nil {
+		return db.Update(ctx, fn)
+	}
+	return db.retried(ctx, sql.LevelReadCommitted, func(t *tx) error { return fn(t) })
 }
 
 // View runs fn on a read-only snapshot (or inside the transaction ctx
@@ -69,5 +85,5 @@ func (db *DB) View(ctx context.Context, fn func(billing.Tx) error) error {
 	// Reads run statement by statement on the read pool, without BEGIN and
 	// ROLLBACK round trips: each statement sees a committed state, and a
 	// request's reads are few and short.
-	return fn(newTx(db, cachedQuerier{cache: db.rcache}, db.clock.Now(), ctx, false))
+	return fn(newTx(db, db.query, db.clock.Now(), ctx, false))
 }

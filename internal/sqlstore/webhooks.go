@@ -12,7 +12,7 @@ import (
 
 var webhookEndpointsTable = &docTable{name: "webhook_endpoints", noun: "webhook endpoint", cols: []string{"status", "events"}}
 
-// eventsColumn joins enabled_events for matching with instr (see
+// eventsColumn joins enabled_events for matching by substring (see
 // InsertEvent).
 func eventsColumn(events []string) string { return "," + strings.Join(events, ",") + "," }
 
@@ -174,10 +174,11 @@ func (t *tx) DueEndpoints() ([]billing.DueEndpoint, error) {
 // never records an outcome. (A SELECT then UPDATEs by key: the single
 // UPDATE ... WHERE seq IN (SELECT ... LIMIT ?) RETURNING was re-prepared by
 // SQLite on every run, in the writer.) On PostgreSQL, where several workers
-// may claim at once, the SELECT must take FOR UPDATE SKIP LOCKED.
+// may claim at once, the SELECT takes FOR UPDATE SKIP LOCKED: rows another
+// worker is claiming are skipped rather than claimed twice or waited for.
 func (t *tx) ClaimDeliveries(owner, endpoint string, now, leaseUntil int64, limit int) ([]*billing.Delivery, error) {
 	rows, err := t.q.QueryContext(t.ctx, `SELECT seq, event, livemode, created, attempts FROM webhook_deliveries
-		WHERE endpoint = ? AND state = 0 AND next_attempt <= ? ORDER BY next_attempt LIMIT ?`, endpoint, now, limit)
+		WHERE endpoint = ? AND state = 0 AND next_attempt <= ? ORDER BY next_attempt LIMIT ?`+t.db.dialect.claimLock, endpoint, now, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -262,10 +263,24 @@ func (t *tx) RecordDeliveryResults(rs []billing.DeliveryResult) ([]billing.Endpo
 }
 
 // ReleaseDeliveryClaims makes every claimed pending delivery due at now.
-// Only for SQLite, whose one process holds every claim; a store shared by
-// several processes relies on the leases running out instead.
+// Only on SQLite, whose one process holds every claim: on PostgreSQL the
+// claims may belong to other running instances, so it releases nothing and
+// the claims of an instance that died come due when their leases run out.
 func (t *tx) ReleaseDeliveryClaims(now int64) (int64, error) {
+	if t.db.Shared() {
+		return 0, nil
+	}
 	res, err := t.q.ExecContext(t.ctx, `UPDATE webhook_deliveries SET next_attempt = ?, claimed_by = '' WHERE state = 0 AND claimed_by <> ''`, now)
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}
+
+// ReleaseClaimsOf makes the pending deliveries owner claimed due at now:
+// for a worker that stops, on any database.
+func (t *tx) ReleaseClaimsOf(owner string, now int64) (int64, error) {
+	res, err := t.q.ExecContext(t.ctx, `UPDATE webhook_deliveries SET next_attempt = ?, claimed_by = '' WHERE state = 0 AND claimed_by = ?`, now, owner)
 	if err != nil {
 		return 0, err
 	}

@@ -2,9 +2,11 @@ package sqlstore
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"github.com/porticohq/portico/internal/billing"
+	"github.com/porticohq/portico/internal/testenv"
 )
 
 func insertTestEvent(t *testing.T, db *DB, id, typ string, created int64) {
@@ -79,9 +81,24 @@ func TestOutboxRowsWrittenWithEvents(t *testing.T) {
 		if len(expired) != 2 {
 			t.Errorf("claimed %d rows after the lease ran out, want 2", len(expired))
 		}
+		if n, _ := tx.(interface {
+			ReleaseClaimsOf(string, int64) (int64, error)
+		}).ReleaseClaimsOf("w1", 5); n != 0 {
+			t.Errorf("released %d claims of w1, whose claims w2 took over", n)
+		}
+		// On SQLite this process holds every claim, so all are released;
+		// on PostgreSQL other instances may hold them, so none are, and
+		// only a worker's own claims are released when it stops.
 		n, _ := tx.ReleaseDeliveryClaims(5)
-		if n != 2 {
-			t.Errorf("released %d claims, want 2", n)
+		if want := map[bool]int64{false: 2, true: 0}[db.Shared()]; n != want {
+			t.Errorf("released %d claims, want %d", n, want)
+		}
+		if db.Shared() {
+			if n, _ := tx.(interface {
+				ReleaseClaimsOf(string, int64) (int64, error)
+			}).ReleaseClaimsOf("w2", 5); n != 2 {
+				t.Errorf("released %d claims of w2, want 2", n)
+			}
 		}
 		return nil
 	})
@@ -160,5 +177,62 @@ func TestEndpointListFollowsEndpointChanges(t *testing.T) {
 	insertTestEvent(t, db, "evt_after_disable", "customer.created", 400)
 	if n := deliveries("evt_after_disable"); n != 0 {
 		t.Fatalf("event after disabling has %d deliveries, want 0", n)
+	}
+}
+
+// TestPostgresConcurrentClaims: while one instance's claim transaction
+// holds some due deliveries, another claims the rest without waiting, and
+// neither has to run again: FOR UPDATE SKIP LOCKED at READ COMMITTED.
+func TestPostgresConcurrentClaims(t *testing.T) {
+	testenv.PostgresURL(t)
+	db := openTest(t)
+	ctx := context.Background()
+	if err := db.Update(ctx, func(tx billing.Tx) error {
+		return tx.InsertWebhookEndpoint(&billing.WebhookEndpoint{ID: "we_q", EnabledEvents: []string{"*"}, Status: billing.EndpointEnabled})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 10 {
+		insertTestEvent(t, db, fmt.Sprintf("evt_%d", i), "customer.created", int64(100+i))
+	}
+	const now, lease = 1 << 62, 1<<62 + 60000
+	var first, second []*billing.Delivery
+	firstRuns := 0
+	held := make(chan struct{})
+	secondDone := make(chan struct{})
+	errs := make(chan error, 1)
+	go func() {
+		errs <- db.Claim(ctx, func(tx billing.Tx) error {
+			firstRuns++
+			var err error
+			if first, err = tx.ClaimDeliveries("w1", "we_q", now, lease, 4); err != nil {
+				return err
+			}
+			if firstRuns == 1 {
+				close(held)
+				<-secondDone // keep the rows locked while the other claims
+			}
+			return nil
+		})
+	}()
+	<-held
+	err := db.Claim(ctx, func(tx billing.Tx) error {
+		var err error
+		second, err = tx.ClaimDeliveries("w2", "we_q", now, lease, 10)
+		return err
+	})
+	close(secondDone)
+	if err != nil || <-errs != nil {
+		t.Fatalf("claims failed: %v", err)
+	}
+	seen := map[int64]bool{}
+	for _, d := range append(append([]*billing.Delivery{}, first...), second...) {
+		if seen[d.Seq] {
+			t.Fatalf("delivery %d claimed twice: %v then %v", d.Seq, first, second)
+		}
+		seen[d.Seq] = true
+	}
+	if len(first) != 4 || len(second) != 6 || firstRuns != 1 {
+		t.Fatalf("claimed %d and %d (first claim ran %d times), want 4 and 6 in one run each", len(first), len(second), firstRuns)
 	}
 }

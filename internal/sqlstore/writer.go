@@ -69,7 +69,7 @@ func startWriter(ctx context.Context, db *DB) (*writer, error) {
 		}
 	}
 	w := &writer{db: db, conn: conn, cache: newStmtCache(conn.PrepareContext), jobs: make(chan *job, maxBatch), quit: make(chan struct{}),
-		sync: startSyncer(db.walPath, db.log.Error)}
+		sync: startSyncer(db.walPath, db.log.Error, &db.onCommit)}
 	w.wg.Add(1)
 	go w.loop()
 	return w, nil

@@ -5,9 +5,17 @@
 package testenv
 
 import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"net/url"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"testing"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" driver, for PostgresSchema
 )
 
 // RequireAll reports whether missing tools fail tests instead of skipping
@@ -69,4 +77,55 @@ func Node(t testing.TB) string {
 	}
 	missing(t, "Node.js", "install it with `apt-get install nodejs npm`")
 	return ""
+}
+
+// DB returns the URL of a fresh, empty database for one test: a SQLite file
+// in t.TempDir() by default, or, when PORTICO_TEST_DB names a PostgreSQL
+// database (postgres://...), a new schema in it that the URL selects
+// (search_path) and that is dropped when the test ends. The same URL may be
+// opened again within the test (a restart sees the same data).
+func DB(t testing.TB) string {
+	t.Helper()
+	base := os.Getenv("PORTICO_TEST_DB")
+	if base == "" {
+		return "sqlite:" + filepath.Join(t.TempDir(), "portico.db")
+	}
+	return PostgresSchema(t, base)
+}
+
+// PostgresSchema creates a schema with a random name in the PostgreSQL
+// database at base and returns base selecting it; the schema is dropped
+// when t ends.
+func PostgresSchema(t testing.TB, base string) string {
+	t.Helper()
+	u, err := url.Parse(base)
+	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+		t.Fatalf("PORTICO_TEST_DB must be a postgres:// URL, got %q", base)
+	}
+	var b [6]byte
+	rand.Read(b[:])
+	schema := "test_" + hex.EncodeToString(b[:])
+	admin, err := sql.Open("pgx", base)
+	if err != nil {
+		t.Fatalf("PORTICO_TEST_DB: %v", err)
+	}
+	defer admin.Close()
+	if _, err := admin.ExecContext(context.Background(), "CREATE SCHEMA "+schema); err != nil {
+		t.Fatalf("PORTICO_TEST_DB: create schema: %v", err)
+	}
+	t.Cleanup(func() {
+		admin, err := sql.Open("pgx", base)
+		if err != nil {
+			t.Errorf("PORTICO_TEST_DB: %v", err)
+			return
+		}
+		defer admin.Close()
+		if _, err := admin.ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE"); err != nil {
+			t.Errorf("PORTICO_TEST_DB: drop schema %s: %v", schema, err)
+		}
+	})
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return u.String()
 }

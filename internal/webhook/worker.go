@@ -154,8 +154,23 @@ func (w *Worker) Wake() {
 	}
 }
 
-// Start releases the claims a previous run left (the store is used by this
-// process alone) and starts delivering.
+// claimStore is a store with a transaction kind made for claiming queue
+// rows (sqlstore.DB.Claim), in which claimers in different instances do
+// not fail each other.
+type claimStore interface {
+	Claim(ctx context.Context, fn func(billing.Tx) error) error
+}
+
+// ownClaimsReleaser is a transaction that can release the claims of one
+// worker only, which is what Stop needs on a store other instances share.
+type ownClaimsReleaser interface {
+	ReleaseClaimsOf(owner string, now int64) (int64, error)
+}
+
+// Start releases the claims a previous run left and starts delivering. On a
+// store used by this process alone every claim is a previous run's; on one
+// several instances share (PostgreSQL) the store releases nothing, and the
+// claims of an instance that died come due when their leases run out.
 func (w *Worker) Start() {
 	w.ctx, w.cancel = context.WithCancel(context.Background())
 	if err := w.cfg.Store.Update(w.ctx, func(tx billing.Tx) error {
@@ -191,7 +206,12 @@ func (w *Worker) Stop() {
 	w.loops.Wait()
 	w.client.CloseIdleConnections()
 	err := w.cfg.Store.Update(context.Background(), func(tx billing.Tx) error {
-		_, err := tx.ReleaseDeliveryClaims(w.cfg.Clock.Now().UnixMilli())
+		now := w.cfg.Clock.Now().UnixMilli()
+		if r, ok := tx.(ownClaimsReleaser); ok {
+			_, err := r.ReleaseClaimsOf(w.owner, now)
+			return err
+		}
+		_, err := tx.ReleaseDeliveryClaims(now)
 		return err
 	})
 	if err != nil {
@@ -270,7 +290,11 @@ func (w *Worker) round() time.Duration {
 		return sleep
 	}
 	got := make([][]*billing.Delivery, len(claims))
-	err = w.cfg.Store.Update(w.ctx, func(tx billing.Tx) error {
+	update := w.cfg.Store.Update
+	if c, ok := w.cfg.Store.(claimStore); ok {
+		update = c.Claim
+	}
+	err = update(w.ctx, func(tx billing.Tx) error {
 		now := tx.Now().UnixMilli()
 		lease := now + w.cfg.Lease.Milliseconds()
 		for i, c := range claims {
