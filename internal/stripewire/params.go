@@ -368,6 +368,11 @@ func (f *Form) Unknown() string {
 }
 
 func firstUnused(n *Node, name string) string {
+	if !hasUnused(n) {
+		// The common case: every parameter was read. Checking first
+		// spares building a bracketed name for every node.
+		return ""
+	}
 	switch n.Kind {
 	case Hash:
 		for _, k := range n.Keys {
@@ -395,6 +400,25 @@ func firstUnused(n *Node, name string) string {
 		}
 	}
 	return ""
+}
+
+// hasUnused reports whether n has a parameter that was never read.
+func hasUnused(n *Node) bool {
+	switch n.Kind {
+	case Hash:
+		for _, c := range n.Hash {
+			if !c.used || hasUnused(c) {
+				return true
+			}
+		}
+	case Array:
+		for _, c := range n.Items {
+			if !c.used || hasUnused(c) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // Err returns the first recorded error, or else parameter_unknown for the
