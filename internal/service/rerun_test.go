@@ -113,3 +113,41 @@ func TestRerunResendEventListsEachEndpointOnce(t *testing.T) {
 		t.Fatalf("resent to %v", sent)
 	}
 }
+
+// A login request whose retried transaction no longer finds the customer
+// (their address changed meanwhile) yields no link: not the one the
+// rolled-back run made, which would be emailed and not open.
+func TestRerunPortalLoginForgetsRolledBackLink(t *testing.T) {
+	db := openDiscountTestStore(t, time.Unix(1_800_000_000, 0))
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	ctx := billing.WithLivemode(context.Background(), false)
+	plain := New(Config{Store: db, Logger: log})
+	conf, err := plain.CreatePortalConfiguration(ctx, PortalConfigurationParams{LoginPage: Set(true)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := plain.CreateCustomer(ctx, CustomerParams{Email: Set("jenny@example.com")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	moved := false
+	s := New(Config{Store: testenv.RerunAfter(db, func() {
+		if !moved {
+			moved = true
+			if _, err := plain.UpdateCustomer(ctx, c.ID, CustomerParams{Email: Set("jenny@example.org")}); err != nil {
+				t.Error(err)
+			}
+		}
+	}), Logger: log})
+	link, err := s.RequestPortalLogin(ctx, PortalLoginRequest{LoginPage: conf.LoginPage.ID, Email: "jenny@example.com",
+		ClientIP: "192.0.2.1", PerAddress: 10, PerIP: 10, Window: time.Hour, LinkLifetime: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !moved {
+		t.Fatal("the request made no transaction")
+	}
+	if link.Token != "" || link.Customer != nil {
+		t.Fatalf("got a link (token %q) made by the rolled-back run", link.Token)
+	}
+}

@@ -14,9 +14,19 @@ import (
 // leaves nothing behind from an earlier run: a value appended to, a
 // parameter overwritten, a message sent. An Update made with the context of
 // a transaction joins it, as in the store, and is not run twice itself.
-func Rerun(s billing.Store) billing.Store { return rerunStore{s} }
+func Rerun(s billing.Store) billing.Store { return rerunStore{Store: s} }
 
-type rerunStore struct{ billing.Store }
+// RerunAfter is Rerun with a change made in between: between runs after
+// each rolled-back first run, outside any transaction, as the concurrent
+// commit that made PostgreSQL retry would have. The second run sees it.
+func RerunAfter(s billing.Store, between func()) billing.Store {
+	return rerunStore{Store: s, between: between}
+}
+
+type rerunStore struct {
+	billing.Store
+	between func()
+}
 
 // rerunKey marks the context of a transaction rerunStore started.
 type rerunKey struct{}
@@ -39,6 +49,9 @@ func (s rerunStore) Update(ctx context.Context, fn func(billing.Tx) error) error
 		// A failing first run would fail again; the store retries only
 		// conflicts, which this run did not meet.
 		return err
+	}
+	if s.between != nil {
+		s.between()
 	}
 	return s.Store.Update(ctx, fn)
 }
