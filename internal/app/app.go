@@ -154,8 +154,12 @@ func validSecretKey(k string) bool {
 }
 
 // setUpKeys decides the API key: the configured one, or the one generated
-// on first start (kept as a hash only, except in dev mode).
+// on first start (kept as a hash only, except in dev mode). It may run
+// more than once (PostgreSQL retries a conflicting transaction, say with
+// another instance making the key on its first start): each run decides
+// the keys afresh.
 func (a *App) setUpKeys(tx billing.Tx) ([32]byte, bool, error) {
+	a.SecretKey, a.NewSecretKey, a.PublishableKey = "", false, ""
 	if a.cfg.SecretKey != "" {
 		a.SecretKey = a.cfg.SecretKey
 		live := strings.HasPrefix(a.SecretKey, "sk_live_")

@@ -42,6 +42,9 @@ var plans = []plan{
 func Seed(ctx context.Context, svc *service.Service) (Result, error) {
 	var res Result
 	err := svc.Atomic(ctx, func(ctx context.Context) error {
+		// On PostgreSQL a conflicting transaction runs again: start afresh,
+		// without the rolled-back run's products and prices.
+		res = Result{}
 		prods, err := svc.ListProducts(ctx, billing.ProductFilter{}, billing.Page{Limit: 1})
 		if err != nil {
 			return err

@@ -31,7 +31,11 @@ func seedClockSubscriptions(t *testing.T, svc *service.Service, clock string, n 
 	}
 	var ids []string
 	for len(ids) < n {
+		// On PostgreSQL a conflicting transaction runs again: drop the ids
+		// of the rolled-back run.
+		have := len(ids)
 		err := svc.Atomic(ctx, func(ctx context.Context) error {
+			ids = ids[:have]
 			for j := 0; j < 200 && len(ids) < n; j++ {
 				c, err := svc.CreateCustomer(ctx, service.CustomerParams{TestClock: clock, PaymentMethod: "pm_card_visa"})
 				if err != nil {

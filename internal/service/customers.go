@@ -49,10 +49,13 @@ func (s *Service) CreateCustomer(ctx context.Context, p CustomerParams) (*billin
 		}
 		// The default payment method may name the one attached by this very
 		// call (payment_method=pm_card_visa with the same default), so it is
-		// checked after the attachment.
+		// checked after the attachment. The change goes to a copy of p:
+		// this function may run again (a retried transaction) and must
+		// find p as given.
 		defaultPM := p.DefaultPM
-		p.DefaultPM = Field[string]{}
-		if err := s.applyCustomer(tx, c, p); err != nil {
+		rest := p
+		rest.DefaultPM = Field[string]{}
+		if err := s.applyCustomer(tx, c, rest); err != nil {
 			return err
 		}
 		if err := tx.InsertCustomer(c); err != nil {

@@ -109,6 +109,7 @@ func (s *Service) EventDeliveries(ctx context.Context, eventID string) (*billing
 func (s *Service) ResendEvent(ctx context.Context, eventID, endpointID string) ([]string, error) {
 	var sent []string
 	err := s.update(ctx, func(tx billing.Tx) error {
+		sent = nil // from a run of a retried transaction
 		e, err := tx.EventRecord(eventID)
 		if err != nil {
 			return notFound(err, "event", eventID)

@@ -110,6 +110,10 @@ func (s *Service) ConfirmPaymentIntent(ctx context.Context, id, paymentMethod st
 	var pi *billing.PaymentIntent
 	var cardErr *billing.Error
 	err := s.update(ctx, func(tx billing.Tx) error {
+		// paymentMethod is left as given: a test card (pm_card_visa) becomes
+		// a new payment method in each run of a retried transaction.
+		cardErr = nil
+		pmID := paymentMethod
 		var err error
 		if pi, err = tx.PaymentIntent(id); err != nil {
 			return notFound(err, "payment_intent", id)
@@ -126,16 +130,16 @@ func (s *Service) ConfirmPaymentIntent(ctx context.Context, id, paymentMethod st
 		if err != nil {
 			return err
 		}
-		if paymentMethod != "" {
-			pm, err := s.resolvePaymentMethod(tx, paymentMethod, "payment_method")
+		if pmID != "" {
+			pm, err := s.resolvePaymentMethod(tx, pmID, "payment_method")
 			if err != nil {
 				return err
 			}
-			paymentMethod = pm.ID
+			pmID = pm.ID
 		} else {
-			paymentMethod = pi.PaymentMethod
+			pmID = pi.PaymentMethod
 		}
-		_, cardErr, err = s.attemptPayment(tx, in, paymentMethod, false, now)
+		_, cardErr, err = s.attemptPayment(tx, in, pmID, false, now)
 		if err != nil {
 			return err
 		}

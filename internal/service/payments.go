@@ -282,6 +282,10 @@ func (s *Service) PayInvoice(ctx context.Context, id, paymentMethod string, outO
 	var in *billing.Invoice
 	var cardErr *billing.Error
 	err := s.update(ctx, func(tx billing.Tx) error {
+		// paymentMethod is left as given: a test card (pm_card_visa) becomes
+		// a new payment method in each run of a retried transaction.
+		cardErr = nil
+		pmID := paymentMethod
 		var err error
 		if in, err = tx.Invoice(id); err != nil {
 			return notFound(err, "invoice", id)
@@ -309,18 +313,18 @@ func (s *Service) PayInvoice(ctx context.Context, id, paymentMethod string, outO
 			}
 			return s.afterPayment(tx, in, paySucceeded, now)
 		}
-		if paymentMethod != "" {
+		if pmID != "" {
 			c, err := tx.Customer(in.Customer)
 			if err != nil {
 				return err
 			}
-			pm, err := s.attach(tx, paymentMethod, c, "payment_method")
+			pm, err := s.attach(tx, pmID, c, "payment_method")
 			if err != nil {
 				return err
 			}
-			paymentMethod = pm.ID
+			pmID = pm.ID
 		}
-		_, cardErr, err = s.attemptPayment(tx, in, paymentMethod, false, now)
+		_, cardErr, err = s.attemptPayment(tx, in, pmID, false, now)
 		return err
 	})
 	if err == nil && cardErr != nil && cardErr.Type == billing.TypeCard {

@@ -150,6 +150,9 @@ type PortalLoginLink struct {
 func (s *Service) RequestPortalLogin(ctx context.Context, r PortalLoginRequest) (PortalLoginLink, error) {
 	var out PortalLoginLink
 	err := s.update(ctx, func(tx billing.Tx) error {
+		// A retried transaction may find no customer where a rolled-back
+		// run found one: no link from that run may be emailed.
+		out = PortalLoginLink{}
 		conf, err := tx.PortalConfigurationByLoginPage(r.LoginPage)
 		if errors.Is(err, billing.ErrNotFound) {
 			return ErrPortalLinkInvalid
@@ -249,6 +252,7 @@ func recoverable(ps *billing.PortalSession, now int64) bool {
 func (s *Service) RecoverPortalLink(ctx context.Context, token string, r PortalLoginRequest) (PortalLoginLink, error) {
 	var out PortalLoginLink
 	err := s.update(ctx, func(tx billing.Tx) error {
+		out = PortalLoginLink{} // as in RequestPortalLogin
 		old, err := tx.PortalSessionByTokenHash(HashToken(token))
 		if errors.Is(err, billing.ErrNotFound) {
 			return ErrPortalLinkInvalid

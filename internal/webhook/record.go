@@ -73,6 +73,9 @@ func (w *Worker) disable(f billing.EndpointFailure) {
 	ctx := billing.WithLivemode(context.Background(), f.Livemode)
 	var url string
 	err := w.cfg.Store.Update(ctx, func(tx billing.Tx) error {
+		// A retried transaction may find the endpoint disabled or deleted
+		// by someone else meanwhile: then this worker disabled nothing.
+		url = ""
 		ep, err := tx.WebhookEndpoint(f.Endpoint)
 		if err != nil || ep.Status != billing.EndpointEnabled {
 			return err

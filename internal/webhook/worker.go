@@ -173,14 +173,16 @@ type ownClaimsReleaser interface {
 // claims of an instance that died come due when their leases run out.
 func (w *Worker) Start() {
 	w.ctx, w.cancel = context.WithCancel(context.Background())
+	var released int64
 	if err := w.cfg.Store.Update(w.ctx, func(tx billing.Tx) error {
-		n, err := tx.ReleaseDeliveryClaims(w.cfg.Clock.Now().UnixMilli())
-		if n > 0 {
-			w.cfg.Logger.Info("webhook deliveries released from an earlier run", "count", n)
-		}
+		var err error
+		released, err = tx.ReleaseDeliveryClaims(w.cfg.Clock.Now().UnixMilli())
 		return err
 	}); err != nil {
 		w.cfg.Logger.Error("releasing webhook delivery claims", "error", err)
+	} else if released > 0 {
+		// Logged once committed: a retried transaction may run twice.
+		w.cfg.Logger.Info("webhook deliveries released from an earlier run", "count", released)
 	}
 	w.dispatcher.Add(1)
 	w.loops.Add(2)
