@@ -31,7 +31,6 @@ import (
 	"os/signal"
 	"runtime/debug"
 	"syscall"
-	"time"
 )
 
 func main() {
@@ -90,12 +89,6 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return runEvents(ctx, args, getenv, stdout, stderr)
 	case "deliveries":
 		return runDeliveries(ctx, args, getenv, stdout, stderr)
-	}
-	if cmd == "dev" || cmd == "serve" {
-		// The server logs a line per request: batch the writes.
-		lb := newLogBuffer(stderr, 100*time.Millisecond)
-		defer lb.Close()
-		stderr = lb
 	}
 	cfg, err := parseConfig(cmd, args, getenv, stderr)
 	if err != nil {
