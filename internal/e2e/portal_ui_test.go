@@ -117,9 +117,24 @@ func get[T any](u *uiEnv, a chromedp.Action[T]) T {
 }
 
 // text returns the page's visible text.
+// text returns the page's visible text. It asks the page itself rather
+// than chromedp's copy of the DOM, whose node ids can be stale right after
+// a navigation ("No node with given id found"), and asks again while the
+// page cannot answer.
 func (u *uiEnv) text() string {
 	u.t.Helper()
-	return get(u, chromedp.Text(chromedp.CSS("body")))
+	var err error
+	for deadline := time.Now().Add(patience); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		var body string
+		if body, err = chromedp.Run(u.browser, chromedp.Evaluate[string](`document.body ? document.body.innerText : ""`)); err == nil && body != "" {
+			return body
+		}
+		if u.browser.Err() != nil {
+			break
+		}
+	}
+	u.t.Fatalf("reading the page's text: %v", err)
+	return ""
 }
 
 // screenshot saves the whole page as <test>-<name>.png in
