@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"html"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -394,5 +395,38 @@ func TestPortalLiveMode(t *testing.T) {
 	// A test-mode token never finds a live session.
 	if r := p.get(newBrowser(), strings.Replace(s.URL, "/live_", "/test_", 1)); r.status != http.StatusNotFound {
 		t.Fatalf("test prefix on a live token: %d", r.status)
+	}
+}
+
+// The sign-in email speaks the customer's language: their preferred
+// locale first, else the browser's that asked for it.
+func TestPortalLoginEmailInCustomersLanguage(t *testing.T) {
+	p := startPages(t, "http://portico.test")
+	if _, err := p.sc.V1Customers.Create(p.ctx, &stripe.CustomerCreateParams{Email: stripe.String("claire@example.com"),
+		PreferredLocales: stripe.StringSlice([]string{"fr"})}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.sc.V1Customers.Create(p.ctx, &stripe.CustomerCreateParams{Email: stripe.String("jenny@example.com")}); err != nil {
+		t.Fatal(err)
+	}
+	conf, err := p.sc.V1BillingPortalConfigurations.Create(p.ctx, &stripe.BillingPortalConfigurationCreateParams{
+		Features:  &stripe.BillingPortalConfigurationCreateFeaturesParams{InvoiceHistory: &stripe.BillingPortalConfigurationCreateFeaturesInvoiceHistoryParams{Enabled: stripe.Bool(true)}},
+		LoginPage: &stripe.BillingPortalConfigurationCreateLoginPageParams{Enabled: stripe.Bool(true)},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := p.requestLink(newBrowser(), conf.LoginPage.URL, "claire@example.com", "Accept-Language: de"); r.status != 200 {
+		t.Fatalf("request: %d", r.status)
+	}
+	if r := p.requestLink(newBrowser(), conf.LoginPage.URL, "jenny@example.com", "Accept-Language: de"); r.status != 200 {
+		t.Fatalf("request: %d", r.status)
+	}
+	box := html.UnescapeString(p.mailbox())
+	for _, want := range []string{"Votre lien vers l'espace de facturation", "expire dans 15 minutes", // claire: her locale
+		"Ihr Link zum Abrechnungsportal", "läuft in 15 Minuten ab"} { // jenny: the browser's
+		if !strings.Contains(box, want) {
+			t.Errorf("mailbox lacks %q:\n%s", want, box)
+		}
 	}
 }

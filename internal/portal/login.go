@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/porticohq/portico/internal/billing"
 	"github.com/porticohq/portico/internal/locale"
@@ -136,10 +137,16 @@ func (h *Handler) sendLink(r *http.Request, link service.PortalLoginLink) {
 	if link.Token == "" {
 		return
 	}
-	msg := mail.Message{To: link.Customer.Email, Subject: "Your billing portal link",
-		Text: "Hello,\n\nSomeone (hopefully you) asked to sign in to your billing portal. Open this link to continue:\n\n" +
-			stripewire.PortalSessionURL(h.publicURL, link.Token) + "?confirm=1\n\nThe link works once and expires in " + h.set.LoginLinkLifetime.String() +
-			". If you did not ask for it, you can ignore this email.\n"}
+	// In the customer's language: their preferred locales first, then the
+	// browser's that asked for the link.
+	prefs := strings.Join(link.Customer.PreferredLocales, ",")
+	if al := r.Header.Get("Accept-Language"); al != "" {
+		prefs += "," + al
+	}
+	loc := locale.Match("", strings.TrimPrefix(prefs, ","))
+	msg := mail.Message{To: link.Customer.Email, Subject: loc.T("login.mail_subject"),
+		Text: loc.T("login.mail_body", "url", stripewire.PortalSessionURL(h.publicURL, link.Token)+"?confirm=1",
+			"minutes", loc.Number(int64(h.set.LoginLinkLifetime/time.Minute)))}
 	if err := h.mailer.Send(r.Context(), msg); err != nil {
 		h.log.Error("queueing a portal sign-in email", "error", err)
 	}

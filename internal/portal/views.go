@@ -97,6 +97,7 @@ type cardView struct {
 	ExpMonth                     string
 	ExpYear                      int
 	Default, Expired, CanRemove  bool
+	ExpiringSoon                 bool // expires at the end of this month or the next
 	// Name and Expires are the card's lines in the visit's language,
 	// filled by localizeHome.
 	Name, Expires string
@@ -353,6 +354,17 @@ func cardRemovable(d *service.PortalHomeData, pm string) bool {
 	return pm != d.Customer.InvoiceSettings.DefaultPaymentMethod || !needsDefault(d.Subscriptions)
 }
 
+// expiresSoon reports whether card, not yet expired, expires at the end of
+// now's month or of the next, so the customer can replace it in time.
+func expiresSoon(card billing.Card, now time.Time) bool {
+	if card.Expired(now) {
+		return false
+	}
+	now = now.UTC()
+	left := (int(card.ExpYear)*12 + int(card.ExpMonth)) - (now.Year()*12 + int(now.Month()))
+	return left <= 1
+}
+
 func cardViews(d *service.PortalHomeData) []cardView {
 	now := time.Unix(d.Now, 0)
 	out := make([]cardView, 0, len(d.PaymentMethods))
@@ -363,7 +375,7 @@ func cardViews(d *service.PortalHomeData) []cardView {
 		}
 		out = append(out, cardView{ID: pm.ID, Brand: b[0], BrandShort: b[1], Last4: pm.Card.Last4,
 			ExpMonth: pad2(pm.Card.ExpMonth), ExpYear: pm.Card.ExpYear, Default: pm.ID == d.Customer.InvoiceSettings.DefaultPaymentMethod,
-			Expired: pm.Card.Expired(now), CanRemove: cardRemovable(d, pm.ID)})
+			Expired: pm.Card.Expired(now), ExpiringSoon: expiresSoon(pm.Card, now), CanRemove: cardRemovable(d, pm.ID)})
 	}
 	return out
 }

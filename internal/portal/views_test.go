@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/porticohq/portico/internal/billing"
 	"github.com/porticohq/portico/internal/locale"
@@ -116,6 +117,24 @@ func TestHomepageRendersInEveryLocale(t *testing.T) {
 			if m := unresolved.FindString(buf.String()); m != "" {
 				t.Errorf("%s: %s page: unresolved key %q", code, name, m)
 			}
+		}
+	}
+}
+
+func TestExpiresSoon(t *testing.T) {
+	now := time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)
+	for _, c := range []struct {
+		month, year int
+		want        bool
+	}{
+		{10, 2026, false}, // expired
+		{11, 2026, true},  // this month
+		{12, 2026, true},  // next month
+		{1, 2027, false},
+		{12, 2027, false},
+	} {
+		if got := expiresSoon(billing.Card{ExpMonth: c.month, ExpYear: c.year}, now); got != c.want {
+			t.Errorf("%02d/%d: expiresSoon = %v, want %v", c.month, c.year, got, c.want)
 		}
 	}
 }
