@@ -52,24 +52,33 @@ const (
 	PortalInvoicePage  = 25
 )
 
+// loadPage loads what every portal page of visit v shows: the customer,
+// the configuration and the account (the header's branding), and the time.
+func (d *PortalHomeData) loadPage(tx billing.Tx, v *billing.PortalVisit) error {
+	var err error
+	d.Now = tx.Now().Unix()
+	if d.Customer, err = tx.Customer(v.Customer); err != nil {
+		return err
+	}
+	if d.Configuration, err = tx.PortalConfiguration(v.Configuration); err != nil {
+		return err
+	}
+	if d.Account, err = accountOf(tx); err != nil {
+		return err
+	}
+	d.BusinessName = d.Account.BusinessName
+	return nil
+}
+
 // PortalHome loads the homepage of visit v: its customer's subscriptions
 // that have not ended, cards, invoices (newest first, without drafts) and
 // tax ids, and the visit's configuration.
 func (s *Service) PortalHome(ctx context.Context, v *billing.PortalVisit) (*PortalHomeData, error) {
 	d := &PortalHomeData{}
 	err := s.view(ctx, func(tx billing.Tx) error {
-		var err error
-		d.Now = tx.Now().Unix()
-		if d.Customer, err = tx.Customer(v.Customer); err != nil {
+		if err := d.loadPage(tx, v); err != nil {
 			return err
 		}
-		if d.Configuration, err = tx.PortalConfiguration(v.Configuration); err != nil {
-			return err
-		}
-		if d.Account, err = accountOf(tx); err != nil {
-			return err
-		}
-		d.BusinessName = d.Account.BusinessName
 		subs, err := tx.ListSubscriptions(billing.SubscriptionFilter{Customer: v.Customer}, billing.Page{Limit: portalHomeLimit})
 		if err != nil {
 			return err
@@ -106,18 +115,9 @@ func (s *Service) PortalHome(ctx context.Context, v *billing.PortalVisit) (*Port
 func (s *Service) PortalInvoiceHistory(ctx context.Context, v *billing.PortalVisit, after string) (*PortalHomeData, error) {
 	d := &PortalHomeData{}
 	err := s.view(ctx, func(tx billing.Tx) error {
-		var err error
-		d.Now = tx.Now().Unix()
-		if d.Customer, err = tx.Customer(v.Customer); err != nil {
+		if err := d.loadPage(tx, v); err != nil {
 			return err
 		}
-		if d.Configuration, err = tx.PortalConfiguration(v.Configuration); err != nil {
-			return err
-		}
-		if d.Account, err = accountOf(tx); err != nil {
-			return err
-		}
-		d.BusinessName = d.Account.BusinessName
 		if after != "" {
 			// The cursor must be one of this customer's invoices.
 			in, err := tx.Invoice(after)
@@ -125,6 +125,7 @@ func (s *Service) PortalInvoiceHistory(ctx context.Context, v *billing.PortalVis
 				return billing.ErrNotFound
 			}
 		}
+		var err error
 		d.Invoices, d.MoreInvoices, err = customerInvoices(tx, v.Customer, after, PortalInvoicePage)
 		return err
 	})
