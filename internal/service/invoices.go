@@ -56,28 +56,25 @@ func (s *Service) invoiceAction(ctx context.Context, id string, fn func(tx billi
 // FinalizeInvoice finalizes a draft (without charging it, as Stripe's
 // finalize with auto_advance=false).
 func (s *Service) FinalizeInvoice(ctx context.Context, id string) (*billing.Invoice, error) {
-	return s.invoiceAction(ctx, id, func(tx billing.Tx, in *billing.Invoice, now int64) error {
-		if err := finalizeInvoice(tx, in, now); err != nil {
-			return err
-		}
-		return s.syncSubNextDue(tx, in)
-	})
+	return s.invoiceStatusChange(ctx, id, finalizeInvoice)
 }
 
 // VoidInvoice voids an open invoice.
 func (s *Service) VoidInvoice(ctx context.Context, id string) (*billing.Invoice, error) {
-	return s.invoiceAction(ctx, id, func(tx billing.Tx, in *billing.Invoice, now int64) error {
-		if err := voidInvoice(tx, in, now); err != nil {
-			return err
-		}
-		return s.syncSubNextDue(tx, in)
-	})
+	return s.invoiceStatusChange(ctx, id, voidInvoice)
 }
 
 // MarkUncollectible marks an open invoice uncollectible.
 func (s *Service) MarkUncollectible(ctx context.Context, id string) (*billing.Invoice, error) {
+	return s.invoiceStatusChange(ctx, id, markUncollectible)
+}
+
+// invoiceStatusChange runs change on the invoice id and then brings its
+// subscription's next due time up to date, as every change of an
+// invoice's status must.
+func (s *Service) invoiceStatusChange(ctx context.Context, id string, change func(billing.Tx, *billing.Invoice, int64) error) (*billing.Invoice, error) {
 	return s.invoiceAction(ctx, id, func(tx billing.Tx, in *billing.Invoice, now int64) error {
-		if err := markUncollectible(tx, in, now); err != nil {
+		if err := change(tx, in, now); err != nil {
 			return err
 		}
 		return s.syncSubNextDue(tx, in)
