@@ -22,7 +22,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/stripe/stripe-go/v85/webhook"
+	"github.com/porticohq/portico/internal/loadgen"
 )
 
 func main() {
@@ -33,7 +33,7 @@ func main() {
 	clients := flag.Int("c", 32, "concurrent clients")
 	flag.Parse()
 
-	rc := &receiver{at: make(map[string]time.Time, *n), want: *n, all: make(chan struct{})}
+	rc := loadgen.NewArrivals(*n)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		log.Fatal(err)
@@ -42,7 +42,7 @@ func main() {
 	body := call(*base, *key, "/v1/webhook_endpoints", url.Values{"url": {"http://" + ln.Addr().String() + "/hook"}, "enabled_events[]": {"customer.created"}})
 	var we struct{ ID, Secret string }
 	json.Unmarshal(body, &we)
-	rc.secret = we.Secret
+	rc.SetSecret(we.Secret)
 	run := fmt.Sprint(time.Now().UnixNano())
 
 	sent := make([]time.Time, *n)
@@ -72,26 +72,25 @@ func main() {
 	}
 	wg.Wait()
 	select {
-	case <-rc.all:
+	case <-rc.All():
 	case <-time.After(2 * time.Minute):
-		log.Fatalf("only %d of %d events arrived", rc.count.Load(), *n)
+		log.Fatalf("only %d of %d events arrived", rc.Received.Load(), *n)
 	}
 	elapsed := time.Since(begin)
-	if rc.bad.Load() > 0 {
-		log.Fatalf("%d deliveries failed verification", rc.bad.Load())
+	if rc.Bad.Load() > 0 {
+		log.Fatalf("%d deliveries failed verification", rc.Bad.Load())
 	}
-	rc.mu.Lock()
-	lat := make([]time.Duration, 0, *n)
+	sentAt := make(map[string]time.Time, *n)
 	for i, t0 := range sent {
-		lat = append(lat, rc.at[fmt.Sprintf("%s-%d@example.com", run, i)].Sub(t0))
+		sentAt[fmt.Sprintf("%s-%d@example.com", run, i)] = t0
 	}
-	rc.mu.Unlock()
+	lat := rc.Delays(sentAt)
 	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
 	sort.Slice(took, func(i, j int) bool { return took[i] < took[j] })
 	q := func(l []time.Duration, p float64) string {
 		return fmt.Sprintf("%.1f ms", float64(l[int(float64(len(l)-1)*p)].Microseconds())/1000)
 	}
-	fmt.Printf("%d events delivered in %.2f s: %.0f deliveries/s (%d duplicates)\n", *n, elapsed.Seconds(), float64(*n)/elapsed.Seconds(), rc.count.Load()-int64(*n))
+	fmt.Printf("%d events delivered in %.2f s: %.0f deliveries/s (%d duplicates)\n", *n, elapsed.Seconds(), float64(*n)/elapsed.Seconds(), rc.Received.Load()-int64(*n))
 	fmt.Printf("API call to webhook arrival: p50 %s, p99 %s, max %s\n", q(lat, 0.5), q(lat, 0.99), q(lat, 1))
 	fmt.Printf("API call alone: p50 %s, p99 %s\n", q(took, 0.5), q(took, 0.99))
 	call(*base, *key, "/v1/webhook_endpoints/"+we.ID, nil, "DELETE")
@@ -119,43 +118,4 @@ func call(base, key, path string, form url.Values, method ...string) []byte {
 		log.Fatalf("%s %s: %d %s", m, path, res.StatusCode, b)
 	}
 	return b
-}
-
-// receiver verifies deliveries and notes when each customer's event first
-// arrived.
-type receiver struct {
-	secret string
-	want   int
-	count  atomic.Int64
-	bad    atomic.Int64
-	mu     sync.Mutex
-	at     map[string]time.Time
-	all    chan struct{}
-}
-
-func (rc *receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	body, _ := io.ReadAll(r.Body)
-	now := time.Now()
-	if err := webhook.ValidatePayload(body, r.Header.Get("Stripe-Signature"), rc.secret); err != nil {
-		rc.bad.Add(1)
-		w.WriteHeader(400)
-		return
-	}
-	var ev struct {
-		Data struct {
-			Object struct {
-				Email string `json:"email"`
-			} `json:"object"`
-		} `json:"data"`
-	}
-	json.Unmarshal(body, &ev)
-	rc.count.Add(1)
-	rc.mu.Lock()
-	defer rc.mu.Unlock()
-	if _, dup := rc.at[ev.Data.Object.Email]; !dup {
-		rc.at[ev.Data.Object.Email] = now
-		if len(rc.at) == rc.want {
-			close(rc.all)
-		}
-	}
 }

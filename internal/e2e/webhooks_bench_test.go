@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -17,9 +16,9 @@ import (
 	"time"
 
 	"github.com/porticohq/portico/internal/app"
+	"github.com/porticohq/portico/internal/loadgen"
 	"github.com/porticohq/portico/internal/testenv"
 	stripe "github.com/stripe/stripe-go/v85"
-	"github.com/stripe/stripe-go/v85/webhook"
 )
 
 // The webhook benchmarks measure delivery the way the targets of issue 6
@@ -31,47 +30,15 @@ import (
 //	go test ./internal/e2e -run X -bench WebhookDrain -benchtime 20000x
 //	go test ./internal/e2e -run X -bench WebhookLatency -benchtime 20000x
 
-// benchReceiver verifies and timestamps deliveries.
+// benchReceiver is a verifying webhook receiver on a test server.
 type benchReceiver struct {
-	srv     *httptest.Server
-	secret  string
-	arrived atomic.Int64
-	bad     atomic.Int64
-	mu      sync.Mutex
-	at      map[string]time.Time // customer email → arrival
-	all     chan struct{}        // closed when want events arrived
-	want    int64
+	*loadgen.Arrivals
+	srv *httptest.Server
 }
 
 func newBenchReceiver(want int64) *benchReceiver {
-	r := &benchReceiver{at: make(map[string]time.Time, want), all: make(chan struct{}), want: want}
-	r.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-		body, _ := io.ReadAll(req.Body)
-		now := time.Now()
-		if err := webhook.ValidatePayload(body, req.Header.Get("Stripe-Signature"), r.secret); err != nil {
-			r.bad.Add(1)
-			w.WriteHeader(400)
-			return
-		}
-		var ev struct {
-			Data struct {
-				Object struct {
-					Email string `json:"email"`
-				} `json:"object"`
-			} `json:"data"`
-		}
-		json.Unmarshal(body, &ev)
-		r.mu.Lock()
-		if _, dup := r.at[ev.Data.Object.Email]; !dup {
-			r.at[ev.Data.Object.Email] = now
-			if int64(len(r.at)) == r.want {
-				close(r.all)
-			}
-		}
-		r.mu.Unlock()
-		r.arrived.Add(1)
-	}))
-	r.srv.Config.SetKeepAlivesEnabled(true)
+	r := &benchReceiver{Arrivals: loadgen.NewArrivals(int(want))}
+	r.srv = httptest.NewServer(r.Arrivals)
 	return r
 }
 
@@ -85,7 +52,7 @@ func benchEnv(b *testing.B, r *benchReceiver) *env {
 	if err != nil {
 		b.Fatal(err)
 	}
-	r.secret = we.Secret
+	r.SetSecret(we.Secret)
 	return e
 }
 
@@ -145,12 +112,12 @@ func createCustomers(b *testing.B, e *env, n int, rate int, prefix string) (map[
 
 func waitAll(b *testing.B, r *benchReceiver) {
 	select {
-	case <-r.all:
+	case <-r.All():
 	case <-time.After(5 * time.Minute):
-		b.Fatalf("only %d of %d events arrived", r.arrived.Load(), r.want)
+		b.Fatalf("only %d of %d events arrived", r.Received.Load(), b.N)
 	}
-	if r.bad.Load() > 0 {
-		b.Fatalf("%d deliveries failed verification", r.bad.Load())
+	if r.Bad.Load() > 0 {
+		b.Fatalf("%d deliveries failed verification", r.Bad.Load())
 	}
 }
 
@@ -174,7 +141,7 @@ func BenchmarkWebhookDrain(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	r.secret = we.Secret
+	r.SetSecret(we.Secret)
 	createCustomers(b, e, b.N, 0, "d")
 	b.ResetTimer()
 	begin := time.Now()
@@ -214,12 +181,7 @@ func benchLatency(b *testing.B, rate int) {
 	waitAll(b, r)
 	elapsed := time.Since(begin)
 	b.StopTimer()
-	r.mu.Lock()
-	lat := make([]time.Duration, 0, len(sent))
-	for email, t0 := range sent {
-		lat = append(lat, r.at[email].Sub(t0))
-	}
-	r.mu.Unlock()
+	lat := r.Delays(sent)
 	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
 	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "deliveries/s")
