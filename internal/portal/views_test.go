@@ -58,10 +58,17 @@ func TestSubscriptionStatus(t *testing.T) {
 // catalog's language and looks for keys that did not resolve and for
 // merchant text that was not escaped.
 func TestHomepageRendersInEveryLocale(t *testing.T) {
-	e, err := render.New()
+	folded, err := render.New()
 	if err != nil {
 		t.Fatal(err)
 	}
+	plain, err := render.NewUnfolded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// e renders with both engines: folding constant translations must not
+	// change a byte of any page.
+	e := bothEngines{t, folded, plain}
 	v := homeView{page: page{TitleKey: "portal.title", CSRF: "tok", LogoutCSRF: "tok2", Notice: "notice.card_added", Error: "err.card_declined",
 		Business: business{Name: "Acme <b>", Headline: `<script>alert(1)</script>`, ReturnURL: "https://example.com/a?b=1&c=2", PrivacyURL: "https://example.com/p", TermsURL: "https://example.com/t"}},
 		CustomerLabel: "Jenny", ShowSubscriptions: true, ShowPaymentMethods: true, ShowBilling: true, ShowInvoices: true,
@@ -119,6 +126,32 @@ func TestHomepageRendersInEveryLocale(t *testing.T) {
 			}
 		}
 	}
+}
+
+// bothEngines renders a page with the folding engine and checks that the
+// plain one renders the same bytes.
+type bothEngines struct {
+	t             *testing.T
+	folded, plain *render.Engine
+}
+
+func (b bothEngines) Render(buf *bytes.Buffer, name string, loc *locale.Locale, data any) error {
+	b.t.Helper()
+	if err := b.folded.Render(buf, name, loc, data); err != nil {
+		return err
+	}
+	var want bytes.Buffer
+	if err := b.plain.Render(&want, name, loc, data); err != nil {
+		return err
+	}
+	if got := buf.String(); got != want.String() {
+		i := 0
+		for i < len(got) && i < want.Len() && got[i] == want.String()[i] {
+			i++
+		}
+		b.t.Errorf("%s in %s: folded page differs at byte %d: %q, unfolded %q", name, loc.Code, i, got[max(0, i-40):min(len(got), i+40)], want.String()[max(0, i-40):min(want.Len(), i+40)])
+	}
+	return nil
 }
 
 func TestExpiresSoon(t *testing.T) {

@@ -53,7 +53,13 @@ type Engine struct {
 // New parses every page (a page is its own file plus layout.html and the
 // shared _*.html pieces) and
 // hashes the assets. It fails only on a broken build.
-func New() (*Engine, error) {
+func New() (*Engine, error) { return newEngine(true) }
+
+// NewUnfolded is New without folding constant translations (see fold.go):
+// the reference that tests compare New's pages with.
+func NewUnfolded() (*Engine, error) { return newEngine(false) }
+
+func newEngine(fold bool) (*Engine, error) {
 	e := &Engine{pages: map[string]map[string]*template.Template{}, assets: map[string]asset{}, urls: map[string]string{}}
 	files, err := fs.Glob(staticFS, "static/*")
 	if err != nil {
@@ -89,7 +95,11 @@ func New() (*Engine, error) {
 		files := append([]string{"templates/layout.html"}, shared...)
 		files = append(files, p)
 		for _, code := range locale.Codes() {
-			t, err := template.New(name).Funcs(e.funcs(locale.Get(code))).ParseFS(templateFS, files...)
+			loc := locale.Get(code)
+			t, err := template.New(name).Funcs(e.funcs(loc)).ParseFS(templateFS, files...)
+			if err == nil && fold {
+				err = foldTranslations(t, "layout", loc)
+			}
 			if err != nil {
 				return nil, fmt.Errorf("render: %s: %w", name, err)
 			}
