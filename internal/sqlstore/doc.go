@@ -268,6 +268,12 @@ func (t *tx) where(conds []cond) (string, []any) {
 
 // listDocs returns one page of objects matching conds, newest first.
 func listDocs[T any](t *tx, tbl *docTable, conds []cond, p billing.Page) (billing.List[*T], error) {
+	return listColumn[T](t, tbl, "data", conds, p)
+}
+
+// listColumn is listDocs decoding the JSON that the SQL expression column
+// selects rather than the whole object.
+func listColumn[T any](t *tx, tbl *docTable, column string, conds []cond, p billing.Page) (billing.List[*T], error) {
 	var out billing.List[*T]
 	limit := p.Limit
 	if limit <= 0 {
@@ -296,7 +302,7 @@ func listDocs[T any](t *tx, tbl *docTable, conds []cond, p billing.Page) (billin
 	}
 	where, args := t.where(conds)
 	args = append(args, limit+1)
-	rows, err := t.q.QueryContext(t.ctx, "SELECT data FROM "+tbl.name+" WHERE "+where+" ORDER BY seq "+order+" LIMIT ?", args...)
+	rows, err := t.q.QueryContext(t.ctx, "SELECT "+column+" FROM "+tbl.name+" WHERE "+where+" ORDER BY seq "+order+" LIMIT ?", args...)
 	if err != nil {
 		return out, err
 	}
