@@ -2,6 +2,7 @@ package portal
 
 import (
 	"errors"
+	"html/template"
 	"net/http"
 
 	"github.com/porticohq/portico/internal/billing"
@@ -10,7 +11,8 @@ import (
 // invoicesView is a page of the invoice history (templates/invoices.html).
 type invoicesView struct {
 	page
-	Invoices []invoiceView
+	Invoices    []invoiceView
+	InvoiceRows template.HTML // the table's rows: invoiceRows
 	// Older is the cursor of the next page (the last invoice shown), or
 	// "" on the last page.
 	Older string
@@ -43,6 +45,6 @@ func (h *Handler) invoiceHistory(w http.ResponseWriter, r *http.Request) {
 	if d.MoreInvoices && len(v.Invoices) > 0 {
 		v.Older = v.Invoices[len(v.Invoices)-1].ID
 	}
-	localizeRows(v.Invoices, vis.loc)
+	v.InvoiceRows = invoiceRows(v.Invoices, v.CSRF, vis.loc)
 	h.view(w, r, http.StatusOK, "invoices", vis.loc, v)
 }
