@@ -40,6 +40,10 @@ func (r *Rows) URL(u string) {
 // with no scheme check.
 func (r *Rows) URLPart(s string) { r.b.WriteString(escapeText(normalizeURL(s))) }
 
+// Grow makes room for n more bytes, so that building a table of known
+// length does not copy it over and over as it grows.
+func (r *Rows) Grow(n int) { r.b.Grow(n) }
+
 // String returns what was built.
 func (r *Rows) String() template.HTML { return template.HTML(r.b.String()) }
 
