@@ -9,7 +9,6 @@ import (
 
 	"github.com/porticohq/portico/internal/billing"
 	"github.com/porticohq/portico/internal/locale"
-	"github.com/porticohq/portico/internal/render"
 	"github.com/porticohq/portico/internal/service"
 )
 
@@ -149,6 +148,8 @@ func localizeHome(v *homeView, loc *locale.Locale) {
 		c.Name = loc.T("pm.card", "brand", c.Brand, "last4", c.Last4)
 		c.Expires = loc.T("pm.expires", "month", c.ExpMonth, "year", c.ExpYear)
 	}
+	v.SubscriptionCards = subscriptionCards(v.Subscriptions, v.CSRF, loc)
+	v.PaymentMethodCards = paymentMethodCards(v.PaymentMethods, v.CSRF, loc)
 	v.InvoiceRows = invoiceRows(v.Invoices, v.CSRF, loc)
 }
 
@@ -175,77 +176,16 @@ func subStatusText(sv *subView, loc *locale.Locale) string {
 	return ""
 }
 
-// invoiceRows is the invoice table's rows in loc's language, with csrf on
-// each open invoice's pay form. They are written here rather than in
-// templates/_invoices.html: a long invoice history is the page's bulk, and
-// as template actions each row cost some fifteen reflective calls, more
-// than the rest of the table (see render.Rows).
-func invoiceRows(rows []invoiceView, csrf string, loc *locale.Locale) template.HTML {
-	var b render.Rows
-	b.Grow(len(rows) * 1024) // a row is 700 to 900 bytes
-	dateLabel, numberLabel, amountLabel, statusLabel := loc.T("inv.date"), loc.T("inv.number"), loc.T("inv.amount"), loc.T("inv.status")
-	view, pay, pdf, payNow := loc.T("inv.view"), loc.T("inv.pay"), loc.T("inv.pdf"), loc.T("invoices.pay_now")
-	for _, r := range rows {
-		open := r.Status == billing.InvoiceOpen
-		action, actionLabel := view, loc.T("inv.view_label", "number", r.Number)
-		if open {
-			action, actionLabel = pay, pay+" – "+actionLabel
-		}
-		b.HTML("\n      <tr>\n        <td data-label=\"")
-		b.Text(dateLabel)
-		b.HTML(`">`)
-		b.Text(loc.Date(r.Created))
-		b.HTML("</td>\n        <td data-label=\"")
-		b.Text(numberLabel)
-		b.HTML(`">`)
-		b.Text(r.Number)
-		b.HTML("</td>\n        <td data-label=\"")
-		b.Text(amountLabel)
-		b.HTML(`" class="num">`)
-		b.Text(loc.Money(r.Amount, r.Currency))
-		b.HTML("</td>\n        <td data-label=\"")
-		b.Text(statusLabel)
-		b.HTML(`"><span class="badge i-`)
-		b.Text(r.Status)
-		b.HTML(`">`)
-		b.Text(loc.T("inv.status." + r.Status))
-		b.HTML("</span></td>\n        <td class=\"links\"><a href=\"")
-		b.URL(r.HostedURL)
-		b.HTML(`" aria-label="`)
-		b.Text(actionLabel)
-		b.HTML(`">`)
-		b.Text(action)
-		b.HTML(`</a> <a href="`)
-		b.URL(r.PDFURL)
-		b.HTML(`" aria-label="`)
-		b.Text(loc.T("inv.pdf_label", "number", r.Number))
-		b.HTML(`">`)
-		b.Text(pdf)
-		b.HTML(`</a>`)
-		if open {
-			b.HTML("\n          <form method=\"post\" action=\"/p/invoices/")
-			b.URLPart(r.ID)
-			b.HTML(`/pay" class="inline pay"><input type="hidden" name="csrf" value="`)
-			b.Text(csrf)
-			b.HTML(`"><button class="secondary" aria-label="`)
-			b.Text(loc.T("invoices.pay_now_label", "number", r.Number))
-			b.HTML(`">`)
-			b.Text(payNow)
-			b.HTML(`</button></form>`)
-		}
-		b.HTML("</td>\n      </tr>\n    ")
-	}
-	return b.String()
-}
-
 type homeView struct {
 	page
 	CustomerLabel      string
 	ShowSubscriptions  bool
 	Subscriptions      []subView
+	SubscriptionCards  template.HTML // the list's items: subscriptionCards
 	ShowPaymentMethods bool
 	PaymentMethods     []cardView
-	Overrides          []string // names of subscriptions paid with their own card
+	PaymentMethodCards template.HTML // the list's items: paymentMethodCards
+	Overrides          []string      // names of subscriptions paid with their own card
 	AddCardOpen        bool
 	CardError          string // message key, shown in the add-card form
 	CardForm           cardForm
