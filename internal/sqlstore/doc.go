@@ -8,8 +8,19 @@ import (
 	"strings"
 	"sync"
 
+	jsonv1 "github.com/go-json-experiment/json/v1"
+
 	"github.com/porticohq/portico/internal/billing"
 )
+
+// decode decodes a stored object's JSON into v, with encoding/json's
+// semantics. It uses the v1 mode of go-json-experiment/json, the
+// implementation behind Go's coming encoding/json/v2 (which encoding/json
+// itself is being rebuilt on): for the same result, it decodes our objects
+// in about half the time with less than half the allocations, and decoding
+// stored objects was a quarter of the portal homepage's CPU time. Encoding
+// stays with encoding/json, which is faster at that.
+func decode(data []byte, v any) error { return jsonv1.Unmarshal(data, v) }
 
 // docTable is a table that keeps one object per row as JSON in `data`, with
 // `seq` for newest-first order, `id`, `livemode`, `created`, a `deleted`
@@ -203,7 +214,7 @@ func getDoc[T any](t *tx, tbl *docTable, id string, withDeleted bool) (*T, error
 		return nil, billing.ErrNotFound
 	}
 	v := new(T)
-	if err := json.Unmarshal(row.data, v); err != nil {
+	if err := decode(row.data, v); err != nil {
 		return nil, fmt.Errorf("sqlstore: decode %s %s: %w", tbl.noun, id, err)
 	}
 	return v, nil
@@ -253,7 +264,7 @@ func getDocWhere[T any](t *tx, tbl *docTable, conds ...cond) (*T, error) {
 		return nil, err
 	}
 	v := new(T)
-	return v, json.Unmarshal(data, v)
+	return v, decode(data, v)
 }
 
 func (t *tx) where(conds []cond) (string, []any) {
@@ -317,7 +328,7 @@ func listColumn[T any](t *tx, tbl *docTable, column string, conds []cond, p bill
 			break
 		}
 		v := new(T)
-		if err := json.Unmarshal(data, v); err != nil {
+		if err := decode(data, v); err != nil {
 			return out, fmt.Errorf("sqlstore: decode %s: %w", tbl.noun, err)
 		}
 		out.Data = append(out.Data, v)
@@ -357,7 +368,7 @@ func scanDocs[T any](t *tx, tbl *docTable, conds []cond, fn func(*T) bool) error
 				return err
 			}
 			v := new(T)
-			if err := json.Unmarshal(data, v); err != nil {
+			if err := decode(data, v); err != nil {
 				rows.Close()
 				return fmt.Errorf("sqlstore: decode %s: %w", tbl.noun, err)
 			}

@@ -3,7 +3,6 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
@@ -45,7 +44,7 @@ func (t *tx) PortalConfiguration(id string) (*billing.PortalConfiguration, error
 		}
 	}
 	c := new(billing.PortalConfiguration)
-	if err := json.Unmarshal(row.data, c); err != nil {
+	if err := decode(row.data, c); err != nil {
 		return nil, fmt.Errorf("sqlstore: decode configuration %s: %w", id, err)
 	}
 	if !t.writable {

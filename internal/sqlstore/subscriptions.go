@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -116,7 +115,7 @@ func (t *tx) PricesOnClock(clock string) ([]string, error) {
 			return nil, err
 		}
 		var s itemPrices
-		if err := json.Unmarshal(data, &s); err != nil {
+		if err := decode(data, &s); err != nil {
 			return nil, fmt.Errorf("sqlstore: decode subscription: %w", err)
 		}
 		for _, it := range s.Items {

@@ -161,7 +161,7 @@ func (t *tx) DueEndpoints() ([]billing.DueEndpoint, error) {
 			return nil, err
 		}
 		due.Endpoint = new(billing.WebhookEndpoint)
-		if err := json.Unmarshal(data, due.Endpoint); err != nil {
+		if err := decode(data, due.Endpoint); err != nil {
 			return nil, fmt.Errorf("sqlstore: decode webhook endpoint: %w", err)
 		}
 		out = append(out, due)
