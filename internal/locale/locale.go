@@ -13,7 +13,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
-	"math"
 	"sort"
 	"strconv"
 	"strings"
@@ -43,6 +42,7 @@ type Locale struct {
 	months   []string
 	datePat  string
 	moneyPat string
+	localeCache
 }
 
 var (
@@ -253,13 +253,11 @@ func (l *Locale) Money(amount int64, cur string) string {
 	if err != nil {
 		return strconv.FormatInt(amount, 10) + " " + strings.ToUpper(cur)
 	}
-	scale, _ := currency.Standard.Rounding(unit)
 	neg := amount < 0
 	if neg {
 		amount = -amount
 	}
-	v := float64(amount) / math.Pow10(scale)
-	s := fill(l.moneyPat, []any{"amount", l.printer.Sprint(number.Decimal(v, number.Scale(scale))), "symbol", l.printer.Sprint(currency.Symbol(unit))})
+	s := fill(l.moneyPat, []any{"amount", l.amount(amount, unit), "symbol", l.symbol(unit)})
 	if neg {
 		s = "−" + s
 	}
