@@ -4,6 +4,7 @@ import (
 	"errors"
 	"html/template"
 	"io"
+	"strconv"
 	"strings"
 	"text/template/parse"
 
@@ -22,6 +23,9 @@ import (
 // quoted attribute, RCDATA), whose output for a string fold reproduces byte
 // for byte. An action in any other context (a URL, a script, a style, an
 // unquoted attribute) or with a non-constant argument is left as it is.
+// A constant translation used as an argument, (t "key") in
+// {{or .Name (t "billing.not_provided")}}, becomes a string constant, which
+// the action escapes as before.
 
 // htmlTextEscapers are html/template's escapers that, for a plain string,
 // all escape as escapeText does.
@@ -80,11 +84,15 @@ func foldList(l *parse.ListNode, loc *locale.Locale) {
 				out = appendText(out, tn)
 				continue
 			}
+			foldArgs(n.Pipe, loc)
 		case *parse.IfNode:
+			foldArgs(n.Pipe, loc)
 			foldBranch(&n.BranchNode, loc)
 		case *parse.RangeNode:
+			foldArgs(n.Pipe, loc)
 			foldBranch(&n.BranchNode, loc)
 		case *parse.WithNode:
+			foldArgs(n.Pipe, loc)
 			foldBranch(&n.BranchNode, loc)
 		case *parse.TextNode:
 			out = appendText(out, n)
@@ -102,6 +110,46 @@ func foldBranch(b *parse.BranchNode, loc *locale.Locale) {
 	if b.ElseList != nil {
 		foldList(b.ElseList, loc)
 	}
+}
+
+// foldArgs replaces each argument of p's commands that is a parenthesized
+// (t "key") with the translation as a string constant, as in
+// {{or .Billing.Name (t "billing.not_provided")}}: the action still
+// escapes its value as before, but no longer calls t.
+func foldArgs(p *parse.PipeNode, loc *locale.Locale) {
+	if p == nil {
+		return
+	}
+	for _, c := range p.Cmds {
+		for i, arg := range c.Args {
+			inner, ok := arg.(*parse.PipeNode)
+			if !ok {
+				continue
+			}
+			if key, ok := translationOf(inner); ok {
+				text := loc.T(key)
+				c.Args[i] = &parse.StringNode{NodeType: parse.NodeString, Pos: inner.Pos, Quoted: strconv.Quote(text), Text: text}
+				continue
+			}
+			foldArgs(inner, loc)
+		}
+	}
+}
+
+// translationOf returns key when p is exactly t "key".
+func translationOf(p *parse.PipeNode) (string, bool) {
+	if len(p.Decl) > 0 || len(p.Cmds) != 1 || len(p.Cmds[0].Args) != 2 {
+		return "", false
+	}
+	fn, ok := p.Cmds[0].Args[0].(*parse.IdentifierNode)
+	if !ok || fn.Ident != "t" {
+		return "", false
+	}
+	key, ok := p.Cmds[0].Args[1].(*parse.StringNode)
+	if !ok {
+		return "", false
+	}
+	return key.Text, true
 }
 
 // appendText appends tn to nodes, joining it to a text node that ends
@@ -125,15 +173,7 @@ func constantText(n *parse.ActionNode, loc *locale.Locale) (string, bool) {
 	if p == nil || len(p.Decl) > 0 || len(p.Cmds) < 2 {
 		return "", false
 	}
-	first := p.Cmds[0].Args
-	if len(first) != 2 {
-		return "", false
-	}
-	fn, ok := first[0].(*parse.IdentifierNode)
-	if !ok || fn.Ident != "t" {
-		return "", false
-	}
-	key, ok := first[1].(*parse.StringNode)
+	key, ok := translationOf(&parse.PipeNode{Cmds: p.Cmds[:1]})
 	if !ok {
 		return "", false
 	}
@@ -148,7 +188,7 @@ func constantText(n *parse.ActionNode, loc *locale.Locale) (string, bool) {
 	}
 	// The escapers are idempotent on escaped text only in effect, not in
 	// bytes (& would become &amp;amp;), so apply each as html/template would.
-	text := loc.T(key.Text)
+	text := loc.T(key)
 	for range p.Cmds[1:] {
 		text = escapeText(text)
 	}
