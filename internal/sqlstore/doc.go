@@ -319,7 +319,8 @@ func listColumn[T any](t *tx, tbl *docTable, column string, conds []cond, p bill
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var data []byte
+		// Decoded before the next row, so the driver's bytes need no copy.
+		var data sql.RawBytes
 		if err := rows.Scan(&data); err != nil {
 			return out, err
 		}
@@ -362,7 +363,7 @@ func scanDocs[T any](t *tx, tbl *docTable, conds []cond, fn func(*T) bool) error
 		}
 		var items []*T
 		for rows.Next() {
-			var data []byte
+			var data sql.RawBytes // decoded before the next row
 			if err := rows.Scan(&after, &data); err != nil {
 				rows.Close()
 				return err
