@@ -2,8 +2,9 @@
 # Measures the portal homepage the way issue 5 states its target: `portico
 # serve` (durable SQLite, default logging to a file), the homepage of a
 # customer with 5 subscriptions, 5 cards and 100 invoices, 32 concurrent
-# keep-alive clients on loopback (wrk, Debian package "wrk"), sharing the
-# machine's cores. Uses curl and jq.
+# keep-alive clients on loopback rotating over 32 portal sessions (wrk,
+# Debian package "wrk"; portal_home.lua), sharing the machine's cores. Uses
+# curl and jq.
 #
 #   bash bench/portal_home.sh        # 10 s
 #   DUR=30s bash bench/portal_home.sh
@@ -39,9 +40,13 @@ for i in $(seq 95); do
 	api "invoices/$in/finalize" -X POST >/dev/null
 done
 n=$(api "invoices?customer=$cus&limit=100" | jq '.data | length')
-url=$(api billing_portal/sessions -d customer="$cus" -d return_url=https://example.com | jq -r .url)
-cookie=$(curl -fs -o /dev/null -c - "$url" | awk '$6 == "portico_portal" {print $6 "=" $7}')
-[ -n "$cookie" ] || { echo "opening the portal link failed"; exit 1; }
-bytes=$(curl -fs -H "Cookie: $cookie" "http://$ADDR/p/" | wc -c)
-echo "== GET /p/ (customer with 5 subscriptions, 5 cards, $n invoices; page $bytes bytes), 32 clients, $DUR"
-wrk -t2 -c32 -d"$DUR" --latency -H "Cookie: $cookie" "http://$ADDR/p/" | grep -E "Requests/sec|^ +(50|90|99)%|Non-2xx|Socket errors"
+# 32 portal sessions for the customer, each link opened once for its
+# visit's cookie; the 32 clients rotate over them.
+for i in $(seq 32); do
+	url=$(api billing_portal/sessions -d customer="$cus" -d return_url=https://example.com | jq -r .url)
+	curl -fs -o /dev/null -c - "$url" | awk '$6 == "portico_portal" {print $6 "=" $7}' >>"$work/cookies"
+done
+[ "$(wc -l <"$work/cookies")" = 32 ] || { echo "opening the portal links failed"; exit 1; }
+bytes=$(curl -fs -H "Cookie: $(head -1 "$work/cookies")" "http://$ADDR/p/" | wc -c)
+echo "== GET /p/ (customer with 5 subscriptions, 5 cards, $n invoices; page $bytes bytes), 32 clients over 32 portal sessions, $DUR"
+PORTICO_COOKIES="$work/cookies" wrk -t2 -c32 -d"$DUR" --latency -s bench/portal_home.lua "http://$ADDR" | grep -E "Requests/sec|^ +(50|90|99)%|Non-2xx|Socket errors"
