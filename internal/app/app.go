@@ -106,7 +106,9 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	// PORTICO_DB_MAX_CONNS bounds the PostgreSQL connection pool of each
 	// instance (see sqlstore.Options.MaxConns).
 	maxConns, _ := strconv.Atoi(os.Getenv("PORTICO_DB_MAX_CONNS"))
-	store, err := sqlstore.Open(ctx, cfg.DB, sqlstore.Options{Clock: cfg.Clock, Logger: cfg.Logger, MaxConns: maxConns})
+	// PORTICO_DB_READ_CONNS sizes SQLite's read pool (sqlstore.Options.ReadConns).
+	readConns, _ := strconv.Atoi(os.Getenv("PORTICO_DB_READ_CONNS"))
+	store, err := sqlstore.Open(ctx, cfg.DB, sqlstore.Options{Clock: cfg.Clock, Logger: cfg.Logger, MaxConns: maxConns, ReadConns: readConns})
 	if err != nil {
 		return nil, err
 	}

@@ -244,3 +244,34 @@ func TestOnCommitRunsAfterDurableCommit(t *testing.T) {
 		t.Fatal("OnCommit hook did not run for an acknowledged commit")
 	}
 }
+
+// TestSettingsThroughRowCache: a setting read (or found absent) through the
+// row cache is seen changed by the next read once its change committed.
+func TestSettingsThroughRowCache(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	read := func() (string, error) {
+		var v string
+		err := db.View(ctx, func(tx billing.Tx) error {
+			var err error
+			v, err = tx.Setting("test.key")
+			return err
+		})
+		return v, err
+	}
+	for range 2 { // the second read comes from the cache where there is one
+		if _, err := read(); !errors.Is(err, billing.ErrNotFound) {
+			t.Fatalf("absent setting: %v", err)
+		}
+	}
+	for _, want := range []string{"one", "two"} {
+		if err := db.Update(ctx, func(tx billing.Tx) error { return tx.SetSetting("test.key", want) }); err != nil {
+			t.Fatal(err)
+		}
+		for range 2 {
+			if v, err := read(); err != nil || v != want {
+				t.Fatalf("after setting %q: %q, %v", want, v, err)
+			}
+		}
+	}
+}
