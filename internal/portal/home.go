@@ -2,6 +2,7 @@ package portal
 
 import (
 	"net/http"
+	"strconv"
 
 	"github.com/porticohq/portico/internal/locale"
 	"github.com/porticohq/portico/internal/render"
@@ -122,6 +123,8 @@ func (h *Handler) view(w http.ResponseWriter, r *http.Request, status int, name 
 	}
 	securityHeaders(w.Header())
 	w.Header().Set("Content-Language", loc.Lang())
+	// A known length spares the page chunked encoding.
+	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())
 }
