@@ -267,5 +267,6 @@ func (l *Locale) Money(amount int64, cur string) string {
 // Date formats a unix time as a calendar date (UTC, as billing periods are).
 func (l *Locale) Date(unix int64) string {
 	t := time.Unix(unix, 0).UTC()
-	return fill(l.datePat, []any{"day", t.Day(), "month", l.months[t.Month()-1], "mm", fmt.Sprintf("%02d", int(t.Month())), "year", t.Year()})
+	mm := [2]byte{'0' + byte(t.Month()/10), '0' + byte(t.Month()%10)}
+	return fill(l.datePat, []any{"day", t.Day(), "month", l.months[t.Month()-1], "mm", string(mm[:]), "year", t.Year()})
 }
