@@ -98,7 +98,7 @@ func Open(ctx context.Context, dsn string, opt Options) (*DB, error) {
 		return nil, err
 	}
 	db.rcache = newStmtCache(db.read.PrepareContext)
-	db.query = cachedQuerier{cache: db.rcache}
+	db.query = cachedQuerier{cache: db.rcache, cancels: cancelRows}
 	if db.writer, err = startWriter(ctx, db); err != nil {
 		db.read.Close()
 		db.write.Close()

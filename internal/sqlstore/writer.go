@@ -236,7 +236,7 @@ func (w *writer) runJob(now timeNow, j *job, touched *[]string) (err error) {
 	if err := w.exec("SAVEPOINT job"); err != nil {
 		return fmt.Errorf("sqlstore: savepoint: %w", err)
 	}
-	t := newTx(w.db, cachedQuerier{cache: w.cache}, now, j.ctx, true)
+	t := newTx(w.db, cachedQuerier{cache: w.cache, cancels: cancelNone}, now, j.ctx, true)
 	t.touched = map[string]struct{}{}
 	defer func() {
 		if p := recover(); p != nil {
