@@ -266,6 +266,11 @@ func (a *API) serve(w http.ResponseWriter, r *http.Request, resultType string, e
 		stripewire.WriteError(w, perr)
 		return
 	}
+	if r.Method != http.MethodGet {
+		// Counted from here, once its body is read, to the end: the writer
+		// keeps a batch open a little longer while many are under way.
+		defer a.svc.WriteRequest()()
+	}
 	pairs, perr := stripewire.Pairs(raw)
 	if perr != nil {
 		stripewire.WriteError(w, perr)

@@ -161,6 +161,16 @@ func (s *Service) Load(ctx context.Context, objectType, id string) (any, error) 
 // loaders load object types added by later packages of the service.
 var loaders = map[string]func(tx billing.Tx, id string) (any, error){}
 
+// WriteRequest tells the store that a request that will probably write has
+// begun, so that it can let waiting writes share a commit with it (see
+// sqlstore.DB.WriteRequest); call the returned function when it ends.
+func (s *Service) WriteRequest() (end func()) {
+	if wr, ok := s.store.(interface{ WriteRequest() func() }); ok {
+		return wr.WriteRequest()
+	}
+	return func() {}
+}
+
 // IdempotentResponse returns the stored response for an Idempotency-Key, or
 // billing.ErrNotFound.
 func (s *Service) IdempotentResponse(ctx context.Context, key string) (*billing.IdempotentResponse, error) {

@@ -37,6 +37,10 @@ type dialect struct {
 	// savepoint, because a failed statement aborts a PostgreSQL transaction
 	// while callers may go on after a conflict (see tx.guarded).
 	guardUpdates bool
+	// lastInsertID tells that an INSERT's result carries the new row's
+	// INTEGER PRIMARY KEY (SQLite's rowid), so an insert that needs it can
+	// do without RETURNING, which SQLite runs through a temporary table.
+	lastInsertID bool
 }
 
 const idempotencyColumns = `idempotency_keys (livemode, key, method, path, fingerprint, status, body, created)
@@ -51,7 +55,8 @@ var sqliteDialect = dialect{
 	glob: func(col, pattern string) cond {
 		return cond{col + " GLOB ?", []any{globEscaper.Replace(pattern)}}
 	},
-	insertOrder: "rowid",
+	insertOrder:  "rowid",
+	lastInsertID: true,
 	// REPLACE deletes and inserts, so the row takes a new rowid.
 	saveIdempotent: `INSERT OR REPLACE INTO ` + idempotencyColumns,
 }

@@ -18,11 +18,19 @@ func (t *tx) InsertEvent(e *billing.Event) error {
 	if len(e.Previous) > 0 {
 		prev = []byte(e.Previous)
 	}
+	const insert = `INSERT INTO events (id, livemode, created, type, object_kind, request_id, idempotency_key, object, previous)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	args := []any{e.ID, boolInt(e.Livemode), e.Created, e.Type, e.ObjectKind, e.Request.ID, e.Request.IdempotencyKey, []byte(e.Object), prev}
 	var seq int64
-	err := t.q.QueryRowContext(t.ctx, `INSERT INTO events (id, livemode, created, type, object_kind, request_id, idempotency_key, object, previous)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`,
-		e.ID, boolInt(e.Livemode), e.Created, e.Type, e.ObjectKind, e.Request.ID, e.Request.IdempotencyKey, []byte(e.Object), prev).Scan(&seq)
-	if err != nil {
+	if t.db.dialect.lastInsertID {
+		res, err := t.q.ExecContext(t.ctx, insert, args...)
+		if err != nil {
+			return err
+		}
+		if seq, err = res.LastInsertId(); err != nil {
+			return err
+		}
+	} else if err := t.q.QueryRowContext(t.ctx, insert+" RETURNING seq", args...).Scan(&seq); err != nil {
 		return err
 	}
 	endpoints, err := t.enabledEndpoints(e.Livemode)

@@ -86,7 +86,7 @@ func Open(ctx context.Context, dsn string, opt Options) (*DB, error) {
 		opt.ReadConns = 2 * runtime.GOMAXPROCS(0)
 	}
 	switch {
-	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
+	case IsPostgres(dsn):
 		return openPostgres(ctx, dsn, opt)
 	case strings.HasPrefix(dsn, "sqlite:"):
 		dsn = strings.TrimPrefix(dsn, "sqlite:")
@@ -98,13 +98,19 @@ func Open(ctx context.Context, dsn string, opt Options) (*DB, error) {
 		return nil, err
 	}
 	db.rcache = newStmtCache(db.read.PrepareContext)
-	db.query = cachedQuerier{cache: db.rcache}
+	db.query = cachedQuerier{cache: db.rcache, cancels: cancelRows}
 	if db.writer, err = startWriter(ctx, db); err != nil {
 		db.read.Close()
 		db.write.Close()
 		return nil, err
 	}
 	return db, nil
+}
+
+// IsPostgres reports whether dsn names a PostgreSQL database (Open's
+// postgres:// and postgresql:// URLs) rather than SQLite.
+func IsPostgres(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
 }
 
 // redactDSN hides a password in a database URL before it is logged.

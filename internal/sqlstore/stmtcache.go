@@ -51,8 +51,47 @@ func (c *stmtCache) close() {
 // cachedQuerier runs queries through the statement cache. For the read
 // pool, database/sql prepares each statement once per pooled connection; for
 // the writer, statements are prepared on its one dedicated connection.
+//
+// Statements that are short by construction run without the request's
+// cancellation: the request's context is checked before each statement, and
+// the statement itself gets one that cannot end. With a context that can
+// end, the SQLite driver starts a goroutine per statement to interrupt it,
+// and database/sql another per query to close its rows; at thousands of
+// requests a second those goroutines, each woken twice, made up most of the
+// scheduler's run queues and delayed the goroutines of the write path (the
+// syncer waited about as long for a processor as its fsync took). A
+// canceled request still stops at its next statement. In the writer every
+// statement runs so (once queued, a job runs to its end anyway, see
+// writer.send); on the read pool, single-row queries and statements do,
+// while QueryContext, which can scan many rows, keeps the request's
+// cancellation.
 type cachedQuerier struct {
 	cache *stmtCache
+	// cancels tells which statements keep the request's cancellation.
+	cancels cancelScope
+}
+
+// cancelScope tells which of a querier's statements can be interrupted when
+// the request's context ends (see cachedQuerier).
+type cancelScope int
+
+const (
+	cancelAll  cancelScope = iota // every statement
+	cancelRows                    // only QueryContext (the read pool)
+	cancelNone                    // none (the writer)
+)
+
+// runCtx returns the context a statement runs with: ctx, or, for a
+// statement that runs without cancellation, one that cannot end (after
+// checking that ctx has not ended).
+func runCtx(ctx context.Context, cancelable bool) (context.Context, error) {
+	if cancelable || ctx.Done() == nil {
+		return ctx, nil
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return context.Background(), nil
 }
 
 func (q cachedQuerier) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
@@ -65,7 +104,11 @@ func (q cachedQuerier) ExecContext(ctx context.Context, query string, args ...an
 	if err != nil {
 		return nil, err
 	}
-	return st.ExecContext(ctx, args...)
+	rctx, err := runCtx(ctx, q.cancels == cancelAll)
+	if err != nil {
+		return nil, err
+	}
+	return st.ExecContext(rctx, args...)
 }
 
 // QueryContext runs a query.
@@ -74,7 +117,11 @@ func (q cachedQuerier) QueryContext(ctx context.Context, query string, args ...a
 	if err != nil {
 		return nil, err
 	}
-	return st.QueryContext(ctx, args...)
+	rctx, err := runCtx(ctx, q.cancels != cancelNone)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryContext(rctx, args...)
 }
 
 // QueryRowContext runs a query that returns at most one row.
@@ -85,7 +132,11 @@ func (q cachedQuerier) QueryRowContext(ctx context.Context, query string, args .
 		// always-failing one that reports the preparation error.
 		return errRow(ctx, q.cache, err)
 	}
-	return st.QueryRowContext(ctx, args...)
+	rctx, err := runCtx(ctx, q.cancels == cancelAll)
+	if err != nil {
+		return errRow(ctx, q.cache, err)
+	}
+	return st.QueryRowContext(rctx, args...)
 }
 
 // errRow returns a *sql.Row whose Scan fails with err.

@@ -7,11 +7,25 @@ import (
 	"fmt"
 	"runtime/debug"
 	"sync"
+	"sync/atomic"
+	"time"
 )
 
 // maxBatch bounds how many requests share one commit, so one batch cannot
 // hold the others back for long.
 const maxBatch = 256
+
+// Once nothing waits and the disk is free, a batch is still kept open for
+// at most siblingWait while at least minSiblings write requests other than
+// its own are under way (see DB.WriteRequest), as PostgreSQL's commit_delay
+// does with commit_siblings: with that many, more transactions are likely
+// to come within the wait, and sharing a commit and its fsync costs each
+// far less CPU than a commit (WAL frames of the same pages) and an fsync of
+// its own. A lone client, or a few, never wait.
+const (
+	siblingWait = time.Millisecond
+	minSiblings = 8
+)
 
 // job is one Update waiting for the writer, or (raw set) work that needs the
 // write connection to itself, such as migrations.
@@ -44,6 +58,8 @@ type writer struct {
 	wg    sync.WaitGroup
 	close sync.Once
 	sync  *syncer
+	// active counts the write requests under way (DB.WriteRequest).
+	active atomic.Int64
 }
 
 // errClosed is returned to writes that arrive after Close.
@@ -101,6 +117,24 @@ func (w *writer) send(j *job) error {
 	// Once queued, the job runs to its end (committed or rolled back) even if
 	// the caller gives up, so the caller waits for the outcome.
 	return <-j.done
+}
+
+// WriteRequest tells the store that a request that will probably write
+// (an API POST or DELETE) has begun; call the returned function when it
+// ends. The writer counts them to decide how long to keep a batch open (see
+// siblingWait). On PostgreSQL it does nothing.
+func (db *DB) WriteRequest() (end func()) {
+	w := db.writer
+	if w == nil {
+		return func() {}
+	}
+	w.active.Add(1)
+	var ended atomic.Bool
+	return func() {
+		if ended.CompareAndSwap(false, true) {
+			w.active.Add(-1)
+		}
+	}
 }
 
 // stop lets queued jobs finish, then ends the writer and releases its
@@ -170,22 +204,37 @@ func (w *writer) batch(first *job) {
 	var touched []string
 	results = append(results, pending{first.done, w.runJob(now, first, &touched)})
 	var deferred *job
+	var siblingTimer *time.Timer
 	// Take every job that is waiting; while the previous batch's fsync is
 	// still running, also wait for more, since committing now would only
-	// queue behind that fsync. Commit when nothing waits and the disk is
-	// free, or when the batch is full.
+	// queue behind that fsync. Then, while enough other write requests are
+	// under way, wait a little longer (siblingWait). Commit when nothing
+	// waits, the disk is free and few other writes are under way, or when
+	// the batch is full.
 more:
 	for len(results) < maxBatch {
 		var j *job
 		select {
 		case j = <-w.jobs:
 		default:
-			if !w.sync.inFlight() {
+			if w.sync.inFlight() {
+				select {
+				case j = <-w.jobs:
+				case <-w.sync.idle:
+					continue
+				}
+				break
+			}
+			if w.active.Load()-int64(len(results)) < minSiblings {
 				break more
+			}
+			if siblingTimer == nil {
+				siblingTimer = time.NewTimer(siblingWait)
+				defer siblingTimer.Stop()
 			}
 			select {
 			case j = <-w.jobs:
-			case <-w.sync.idle:
+			case <-siblingTimer.C:
 				break more
 			}
 		}
@@ -236,7 +285,7 @@ func (w *writer) runJob(now timeNow, j *job, touched *[]string) (err error) {
 	if err := w.exec("SAVEPOINT job"); err != nil {
 		return fmt.Errorf("sqlstore: savepoint: %w", err)
 	}
-	t := newTx(w.db, cachedQuerier{cache: w.cache}, now, j.ctx, true)
+	t := newTx(w.db, cachedQuerier{cache: w.cache, cancels: cancelNone}, now, j.ctx, true)
 	t.touched = map[string]struct{}{}
 	defer func() {
 		if p := recover(); p != nil {
