@@ -47,9 +47,10 @@ var escapeText = strings.NewReplacer(
 	">", "&gt;",
 ).Replace
 
-// foldTranslations escapes t (by executing it once for no data: html/template escapes a
-// template set before its first execution) and folds its constant
-// translations in loc's language. It fails only when escaping fails.
+// foldTranslations escapes t (by executing it once for no data:
+// html/template escapes a template set before its first execution) and
+// folds its constant translations in loc's language. It fails only when
+// escaping fails.
 func foldTranslations(t *template.Template, entry string, loc *locale.Locale) error {
 	err := t.ExecuteTemplate(io.Discard, entry, nil)
 	var escErr *template.Error
@@ -57,28 +58,34 @@ func foldTranslations(t *template.Template, entry string, loc *locale.Locale) er
 		return err
 	}
 	for _, tt := range t.Templates() {
-		if tt.Tree != nil && tt.Tree.Root != nil {
-			foldList(tt.Tree.Root, loc)
+		if tt.Tree == nil || tt.Tree.Root == nil {
+			continue
+		}
+		// New text nodes are copies of one of the tree's own (a node
+		// belongs to its tree); a tree with no text has nothing to fold.
+		var proto *parse.TextNode
+		for _, n := range tt.Tree.Root.Nodes {
+			if tn, ok := n.(*parse.TextNode); ok {
+				proto = tn
+				break
+			}
+		}
+		if proto != nil {
+			foldList(tt.Tree.Root, proto, loc)
 		}
 	}
 	return nil
 }
 
 // foldList folds the constant translations in l and the lists under it,
-// then merges the text nodes that end up next to each other.
-func foldList(l *parse.ListNode, loc *locale.Locale) {
-	var proto *parse.TextNode // a node of l's tree to copy new text nodes from
-	for _, n := range l.Nodes {
-		if tn, ok := n.(*parse.TextNode); ok {
-			proto = tn
-			break
-		}
-	}
+// then merges the text nodes that end up next to each other; new text
+// nodes are copies of proto.
+func foldList(l *parse.ListNode, proto *parse.TextNode, loc *locale.Locale) {
 	out := l.Nodes[:0]
 	for _, n := range l.Nodes {
 		switch n := n.(type) {
 		case *parse.ActionNode:
-			if text, ok := constantText(n, loc); ok && proto != nil {
+			if text, ok := constantText(n, loc); ok {
 				tn := proto.Copy().(*parse.TextNode)
 				tn.Pos, tn.Text = n.Pos, []byte(text)
 				out = appendText(out, tn)
@@ -87,13 +94,13 @@ func foldList(l *parse.ListNode, loc *locale.Locale) {
 			foldArgs(n.Pipe, loc)
 		case *parse.IfNode:
 			foldArgs(n.Pipe, loc)
-			foldBranch(&n.BranchNode, loc)
+			foldBranch(&n.BranchNode, proto, loc)
 		case *parse.RangeNode:
 			foldArgs(n.Pipe, loc)
-			foldBranch(&n.BranchNode, loc)
+			foldBranch(&n.BranchNode, proto, loc)
 		case *parse.WithNode:
 			foldArgs(n.Pipe, loc)
-			foldBranch(&n.BranchNode, loc)
+			foldBranch(&n.BranchNode, proto, loc)
 		case *parse.TextNode:
 			out = appendText(out, n)
 			continue
@@ -103,12 +110,12 @@ func foldList(l *parse.ListNode, loc *locale.Locale) {
 	l.Nodes = out
 }
 
-func foldBranch(b *parse.BranchNode, loc *locale.Locale) {
+func foldBranch(b *parse.BranchNode, proto *parse.TextNode, loc *locale.Locale) {
 	if b.List != nil {
-		foldList(b.List, loc)
+		foldList(b.List, proto, loc)
 	}
 	if b.ElseList != nil {
-		foldList(b.ElseList, loc)
+		foldList(b.ElseList, proto, loc)
 	}
 }
 
