@@ -246,7 +246,11 @@ func (a *App) Handler() http.Handler {
 	})
 	mux.Handle("GET /readyz", a.readyHandler())
 	mux.Handle("GET /metrics", a.metricsHandler())
-	return a.metrics.countPages(mux)
+	var h http.Handler = mux
+	if n := pageConcurrency(os.Getenv("PORTICO_PAGE_CONCURRENCY")); n > 0 {
+		h = newPageGate(n).wrap(mux)
+	}
+	return a.metrics.countPages(h)
 }
 
 // Close stops the background work, then closes the store (finishing queued
