@@ -14,7 +14,7 @@ import (
 	"github.com/porticohq/portico/internal/billing"
 	"github.com/porticohq/portico/internal/service"
 	"github.com/porticohq/portico/internal/sqlstore"
-	"github.com/porticohq/portico/internal/testenv"
+	"github.com/porticohq/portico/internal/storetest"
 )
 
 // A Run failing with a *billing.CommittedError commits what it wrote and
@@ -77,14 +77,7 @@ func TestClaimedKeyIsInUse(t *testing.T) {
 func newTestAPI(t *testing.T) (*API, *service.Service, *sqlstore.DB) {
 	t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	store, err := sqlstore.Open(context.Background(), testenv.DB(t), sqlstore.Options{Logger: log})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
-	if err := store.Migrate(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	store := storetest.Open(t, sqlstore.Options{Logger: log})
 	svc := service.New(service.Config{Store: store, Logger: log})
 	return New(Config{Service: svc, Logger: log}), svc, store
 }

@@ -4,12 +4,11 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"io"
-	"log/slog"
 	"testing"
 
 	"github.com/porticohq/portico/internal/billing"
 	"github.com/porticohq/portico/internal/sqlstore"
+	"github.com/porticohq/portico/internal/storetest"
 	"github.com/porticohq/portico/internal/testenv"
 )
 
@@ -19,14 +18,7 @@ import (
 // must not announce the key of its rolled-back run as new.
 func TestSetUpKeysRetriedAfterAnotherInstanceMadeTheKey(t *testing.T) {
 	ctx := context.Background()
-	db, err := sqlstore.Open(ctx, testenv.DB(t), sqlstore.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	db := storetest.Open(t, sqlstore.Options{})
 	other := sha256.Sum256([]byte("sk_test_madebytheotherinstance0000"))
 	store := testenv.RerunAfter(db, func() {
 		err := db.Update(ctx, func(tx billing.Tx) error {
@@ -41,7 +33,7 @@ func TestSetUpKeysRetriedAfterAnotherInstanceMadeTheKey(t *testing.T) {
 	})
 	a := &App{Store: db}
 	var sum [32]byte
-	err = store.Update(ctx, func(tx billing.Tx) error {
+	err := store.Update(ctx, func(tx billing.Tx) error {
 		var err error
 		sum, _, err = a.setUpKeys(tx)
 		return err

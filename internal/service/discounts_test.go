@@ -3,14 +3,12 @@ package service
 import (
 	"context"
 	"errors"
-	"io"
-	"log/slog"
 	"testing"
 	"time"
 
 	"github.com/porticohq/portico/internal/billing"
 	"github.com/porticohq/portico/internal/sqlstore"
-	"github.com/porticohq/portico/internal/testenv"
+	"github.com/porticohq/portico/internal/storetest"
 )
 
 // frozenClock is a clock that does not move.
@@ -23,16 +21,7 @@ func pointerTo[T any](v T) *T { return &v }
 // openDiscountTestStore opens a fresh migrated store (testenv.DB) whose clock reads now.
 func openDiscountTestStore(t *testing.T, now time.Time) *sqlstore.DB {
 	t.Helper()
-	ctx := context.Background()
-	db, err := sqlstore.Open(ctx, testenv.DB(t), sqlstore.Options{Clock: frozenClock{now}, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	return db
+	return storetest.Open(t, sqlstore.Options{Clock: frozenClock{now}})
 }
 
 func TestValidateCoupon(t *testing.T) {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/porticohq/portico/internal/billing"
 	"github.com/porticohq/portico/internal/sqlstore"
+	"github.com/porticohq/portico/internal/storetest"
 	"github.com/porticohq/portico/internal/testenv"
 )
 
@@ -18,14 +19,7 @@ import (
 func TestDisableRetriedAfterAnotherDisabledTheEndpoint(t *testing.T) {
 	ctx := billing.WithLivemode(context.Background(), false)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	db, err := sqlstore.Open(ctx, testenv.DB(t), sqlstore.Options{Logger: log})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	db := storetest.Open(t, sqlstore.Options{Logger: log})
 	ep := &billing.WebhookEndpoint{ID: "we_failing", URL: "https://example.com/hook", EnabledEvents: []string{"*"}, Status: billing.EndpointEnabled}
 	if err := db.Update(ctx, func(tx billing.Tx) error { return tx.InsertWebhookEndpoint(ep) }); err != nil {
 		t.Fatal(err)
