@@ -222,34 +222,35 @@ func getDoc[T any](t *tx, tbl *docTable, id string, withDeleted bool) (*T, error
 
 // row reads one row by id, from the row cache when it may.
 func (t *tx) row(tbl *docTable, id string) (cachedRow, error) {
-	cache := t.db.cache
-	if t.writable {
-		cache = nil // the writer may see rows that will roll back
-	}
-	var key string
-	var gen uint64
-	if cache != nil {
-		key = rowKey(tbl.name, t.livemode, id)
-		row, ok, g := cache.get(key)
-		if ok {
-			return row, nil
+	return t.cached(rowKey(tbl.name, t.livemode, id), func() (cachedRow, error) {
+		var row cachedRow
+		var deleted int
+		err := t.q.QueryRowContext(t.ctx, "SELECT data, deleted FROM "+tbl.name+" WHERE id = ? AND livemode = ?", id, boolInt(t.livemode)).Scan(&row.data, &deleted)
+		if errors.Is(err, sql.ErrNoRows) {
+			return row, billing.ErrNotFound
 		}
-		gen = g
-	}
-	var row cachedRow
-	var deleted int
-	err := t.q.QueryRowContext(t.ctx, "SELECT data, deleted FROM "+tbl.name+" WHERE id = ? AND livemode = ?", id, boolInt(t.livemode)).Scan(&row.data, &deleted)
-	if errors.Is(err, sql.ErrNoRows) {
-		return row, billing.ErrNotFound
-	}
-	if err != nil {
+		row.deleted = deleted != 0
 		return row, err
+	})
+}
+
+// cached returns the row cache's entry for key, or what load reads from
+// the database, kept for later reads when it succeeded. Only read-only
+// transactions use the cache: the writer may see rows that will roll back.
+func (t *tx) cached(key string, load func() (cachedRow, error)) (cachedRow, error) {
+	cache := t.db.cache
+	if cache == nil || t.writable {
+		return load()
 	}
-	row.deleted = deleted != 0
-	if cache != nil {
+	row, ok, gen := cache.get(key)
+	if ok {
+		return row, nil
+	}
+	row, err := load()
+	if err == nil {
 		cache.put(key, row, gen)
 	}
-	return row, nil
+	return row, err
 }
 
 // getDocWhere loads the newest object matching conds.

@@ -14,35 +14,23 @@ import (
 var settingsTable = &docTable{name: "settings", noun: "setting"}
 
 // Setting returns the value of a server setting, or billing.ErrNotFound.
+// An absent setting is cached as a deleted row.
 func (t *tx) Setting(key string) (string, error) {
-	cache := t.db.cache
-	if t.writable {
-		cache = nil // the writer may see values that will roll back
-	}
-	ck := rowKey(settingsTable.name, false, key)
-	var gen uint64
-	if cache != nil {
-		row, ok, g := cache.get(ck)
-		if ok {
-			if row.deleted {
-				return "", billing.ErrNotFound
-			}
-			return string(row.data), nil
+	row, err := t.cached(rowKey(settingsTable.name, false, key), func() (cachedRow, error) {
+		var v string
+		err := t.q.QueryRowContext(t.ctx, "SELECT value FROM settings WHERE key = ?", key).Scan(&v)
+		if errors.Is(err, sql.ErrNoRows) {
+			return cachedRow{deleted: true}, nil
 		}
-		gen = g
+		return cachedRow{data: []byte(v)}, err
+	})
+	if err != nil {
+		return "", err
 	}
-	var v string
-	err := t.q.QueryRowContext(t.ctx, "SELECT value FROM settings WHERE key = ?", key).Scan(&v)
-	if errors.Is(err, sql.ErrNoRows) {
-		if cache != nil {
-			cache.put(ck, cachedRow{deleted: true}, gen)
-		}
+	if row.deleted {
 		return "", billing.ErrNotFound
 	}
-	if err == nil && cache != nil {
-		cache.put(ck, cachedRow{data: []byte(v)}, gen)
-	}
-	return v, err
+	return string(row.data), nil
 }
 
 // SetSetting stores a server setting.
