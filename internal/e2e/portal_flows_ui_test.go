@@ -3,6 +3,7 @@ package e2e
 import (
 	"encoding/json"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
@@ -172,11 +173,7 @@ func TestPortalFlowCancelWithRetentionOfferAndRedirect(t *testing.T) {
 	if got.CancelAtPeriodEnd || got.Status == stripe.SubscriptionStatusCanceled {
 		t.Fatal("accepting the offer canceled the subscription")
 	}
-	found := false
-	for _, d := range got.Discounts {
-		found = found || d.Source != nil && d.Source.Coupon != nil && d.Source.Coupon.ID == "STAY50"
-	}
-	if !found {
+	if !hasCoupon(got.Discounts, "STAY50") {
 		t.Fatalf("the retention coupon is not on the subscription: %+v", got.Discounts)
 	}
 }
@@ -303,11 +300,7 @@ func TestPortalFlowUpdateConfirmWithDiscountAnd3DS(t *testing.T) {
 	if got.LatestInvoice == nil || got.LatestInvoice.Status != stripe.InvoiceStatusPaid || got.LatestInvoice.AmountPaid <= 0 {
 		t.Fatalf("latest invoice %+v", got.LatestInvoice)
 	}
-	found := false
-	for _, d := range got.Discounts {
-		found = found || d.Source != nil && d.Source.Coupon != nil && d.Source.Coupon.ID == "WELCOME20"
-	}
-	if !found {
+	if !hasCoupon(got.Discounts, "WELCOME20") {
 		t.Fatalf("the flow's coupon is not on the subscription: %+v", got.Discounts)
 	}
 }
@@ -573,4 +566,11 @@ func TestPortalFlowUpdateConfirmScheduledKeepsDiscount(t *testing.T) {
 	if next.Total != 720 {
 		t.Fatalf("the next invoice is %d, want Starter less 20%% (720)", next.Total)
 	}
+}
+
+// hasCoupon reports whether one of ds applies the coupon id.
+func hasCoupon(ds []*stripe.Discount, id string) bool {
+	return slices.ContainsFunc(ds, func(d *stripe.Discount) bool {
+		return d.Source != nil && d.Source.Coupon != nil && d.Source.Coupon.ID == id
+	})
 }
