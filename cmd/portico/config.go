@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"strings"
 	"time"
+
+	"github.com/porticohq/portico/internal/logbuf"
 )
 
 // config is the program's configuration from flags and environment.
@@ -19,6 +21,8 @@ type config struct {
 	retention time.Duration
 	dev       bool
 	log       *slog.Logger
+	// logOut buffers the log of dev and serve; nil for other commands.
+	logOut *logbuf.Writer
 }
 
 func parseConfig(cmd string, args []string, getenv func(string) string, stderr io.Writer) (config, error) {

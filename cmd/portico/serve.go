@@ -53,6 +53,9 @@ func serve(ctx context.Context, c config, stdout io.Writer) error {
 			return fmt.Errorf("seed demo data: %w", err)
 		}
 	}
+	if c.logOut != nil {
+		c.logOut.Flush() // the start-up log before the banner, as it happened
+	}
 	printBanner(stdout, a, publicURL, c.dev)
 	if link := a.DemoPortalLink(ctx); link != "" {
 		fmt.Fprintf(stdout, "Customer portal of the demo customer (a fresh session at every visit):\n\n    %s\n\n", link)
