@@ -317,6 +317,13 @@ type result struct {
 	body     []byte
 	replayed bool // a stored idempotent response
 	keyError bool // an idempotency_error about the key itself
+	// keyExists: the Idempotency-Key had a stored row, so nothing was
+	// committed (see billing.ErrIdempotencyKeyExists); status and body are
+	// unset.
+	keyExists bool
+	// committed: the change committed, answering with an error (a
+	// *billing.CommittedError).
+	committed bool
 }
 
 // execute runs run in one transaction and renders its result. before, when
@@ -360,13 +367,15 @@ func (a *API) execute(ctx context.Context, write bool, exp stripewire.Expand, ru
 		// Not saved here: as for any error, serveIdempotent records the
 		// answer for retries with the same key.
 		e := a.clientError(ctx, committed.Err)
-		return result{status: stripewire.Status(e), body: stripewire.ErrorJSON(e)}
+		return result{status: stripewire.Status(e), body: stripewire.ErrorJSON(e), committed: true}
 	case err == nil:
 		return result{status: http.StatusOK, body: body}
 	case errors.As(err, &rp) && rp.resp != nil:
 		return result{status: rp.resp.Status, body: rp.resp.Body, replayed: true}
 	case errors.As(err, &rp):
 		return result{status: stripewire.Status(rp.err), body: stripewire.ErrorJSON(rp.err), keyError: true}
+	case errors.Is(err, billing.ErrIdempotencyKeyExists):
+		return result{keyExists: true}
 	}
 	e := a.clientError(ctx, err)
 	return result{status: stripewire.Status(e), body: stripewire.ErrorJSON(e)}

@@ -132,11 +132,71 @@ func (a *API) serveIdempotent(w http.ResponseWriter, r *http.Request, key string
 			Key: key, Method: r.Method, Path: r.URL.Path, Fingerprint: fp, Status: status, Body: body,
 		})
 	}
+	if a.svc.IdempotencyKeysCheckedAtInsert() {
+		// Most keys are new: run without the look-up and store the answer
+		// only if the key has no row yet. When it has one (a retry, or an
+		// expired entry), nothing was committed, and the request runs again
+		// below, looking the key up first.
+		recordNew := func(ctx context.Context, status int, body []byte) error {
+			return a.svc.SaveNewIdempotentResponse(ctx, &billing.IdempotentResponse{
+				Key: key, Method: r.Method, Path: r.URL.Path, Fingerprint: fp, Status: status, Body: body,
+			})
+		}
+		checked := func(ctx context.Context) (any, error) {
+			obj, err := run(ctx)
+			var committed *billing.CommittedError
+			if errors.As(err, &committed) {
+				// This change commits with an error whose answer is stored
+				// after the commit: the key must be new before it may.
+				if lerr := lookup(ctx); lerr != nil {
+					return nil, lerr
+				}
+			}
+			return obj, err
+		}
+		res := a.execute(ctx, true, exp, checked, nil, recordNew)
+		switch {
+		case res.keyExists:
+			// Run again below, looking the key up first.
+		case res.status == http.StatusOK || res.keyError || res.replayed:
+			a.answerIdempotent(ctx, w, res, nil)
+			return
+		case res.committed:
+			// The key was new (checked in the transaction) and this request
+			// still holds it: store the answer, replacing an expired entry.
+			a.answerIdempotent(ctx, w, res, record)
+			return
+		case !storableStatus(res.status):
+			// Rolled back and not stored, so a retry runs for real; but a
+			// key that has a row must be looked up first, below.
+			if _, err := a.svc.IdempotentResponse(ctx, key); errors.Is(err, billing.ErrNotFound) {
+				a.answerIdempotent(ctx, w, res, nil)
+				return
+			}
+		default:
+			// Rolled back: the error is what a retry must see, if the key
+			// is new.
+			err := a.svc.Atomic(ctx, func(ctx context.Context) error { return recordNew(ctx, res.status, res.body) })
+			if !errors.Is(err, billing.ErrIdempotencyKeyExists) {
+				if err != nil {
+					a.log.Error("storing idempotent error response", "request_id", RequestID(ctx), "error", err)
+				}
+				a.answerIdempotent(ctx, w, res, nil)
+				return
+			}
+		}
+	}
 	res := a.execute(ctx, true, exp, run, lookup, record)
+	a.answerIdempotent(ctx, w, res, record)
+}
+
+// answerIdempotent writes res, the result of a request with an
+// Idempotency-Key. record, when set, stores an error answer that a retry
+// must see (the change was rolled back).
+func (a *API) answerIdempotent(ctx context.Context, w http.ResponseWriter, res result, record func(ctx context.Context, status int, body []byte) error) {
 	if res.replayed {
 		w.Header().Set("Idempotent-Replayed", "true")
-	} else if res.status != http.StatusOK && storableStatus(res.status) && !res.keyError {
-		// The change was rolled back; the error is what a retry must see.
+	} else if record != nil && res.status != http.StatusOK && storableStatus(res.status) && !res.keyError {
 		if err := a.svc.Atomic(ctx, func(ctx context.Context) error { return record(ctx, res.status, res.body) }); err != nil {
 			a.log.Error("storing idempotent error response", "request_id", RequestID(ctx), "error", err)
 		}

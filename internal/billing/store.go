@@ -127,7 +127,15 @@ type IdempotentResponse struct {
 type IdempotencyStore interface {
 	IdempotentResponse(key string) (*IdempotentResponse, error)
 	SaveIdempotentResponse(r *IdempotentResponse) error
+	// InsertIdempotentResponse stores r unless a row for its key exists
+	// (live or expired), in which case it returns ErrIdempotencyKeyExists
+	// and changes nothing.
+	InsertIdempotentResponse(r *IdempotentResponse) error
 }
+
+// ErrIdempotencyKeyExists is InsertIdempotentResponse's answer when the key
+// has a stored row already.
+var ErrIdempotencyKeyExists = errors.New("billing: idempotency key already stored")
 
 // SettingsStore keeps the server's own settings (the API key hash, the
 // fingerprint key, the account's business details).

@@ -192,6 +192,26 @@ func (s *Service) SaveIdempotentResponse(ctx context.Context, r *billing.Idempot
 	})
 }
 
+// SaveNewIdempotentResponse stores the first response to a request made
+// with an Idempotency-Key, like SaveIdempotentResponse, unless the key has a
+// stored row already: then it returns billing.ErrIdempotencyKeyExists.
+func (s *Service) SaveNewIdempotentResponse(ctx context.Context, r *billing.IdempotentResponse) error {
+	return s.update(ctx, func(tx billing.Tx) error {
+		r.Created = tx.Now().Unix()
+		return tx.InsertIdempotentResponse(r)
+	})
+}
+
+// IdempotencyKeysCheckedAtInsert reports whether a request with an
+// Idempotency-Key may run without looking the key up first, and learn
+// that the key was used from SaveNewIdempotentResponse instead (see
+// sqlstore.DB.ChecksKeysAtInsert). Requests with one key must still run
+// one at a time.
+func (s *Service) IdempotencyKeysCheckedAtInsert() bool {
+	c, ok := s.store.(interface{ ChecksKeysAtInsert() bool })
+	return ok && c.ChecksKeysAtInsert()
+}
+
 // getByID reads one object by id in a read transaction; a missing one is the
 // 404 Stripe answers for an id in the path.
 func getByID[T any](s *Service, ctx context.Context, noun, id string, load func(tx billing.Tx, id string) (T, error)) (T, error) {

@@ -61,6 +61,27 @@ func (t *tx) SaveIdempotentResponse(r *billing.IdempotentResponse) error {
 	return err
 }
 
+// InsertIdempotentResponse stores r unless its key has a row already; see
+// billing.IdempotencyStore.
+func (t *tx) InsertIdempotentResponse(r *billing.IdempotentResponse) error {
+	res, err := t.q.ExecContext(t.ctx, `INSERT INTO `+idempotencyColumns+` ON CONFLICT DO NOTHING`,
+		boolInt(t.livemode), r.Key, r.Method, r.Path, r.Fingerprint, r.Status, r.Body, r.Created)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return errors.Join(billing.ErrIdempotencyKeyExists, err)
+	}
+	return nil
+}
+
+// ChecksKeysAtInsert reports whether a write may skip looking up its
+// Idempotency-Key and rely on InsertIdempotentResponse instead: true on
+// SQLite, where this process's one writer makes every change, so no other
+// process can store the key between the two. On PostgreSQL, instances that
+// share the database claim keys first (see tx.IdempotentResponse).
+func (db *DB) ChecksKeysAtInsert() bool { return db.writer != nil }
+
 // PruneIdempotencyKeys deletes stored responses created before cutoff (unix
 // seconds) and returns how many it deleted. Rows are in time order, so the
 // expired ones are those before the first row that is not; they are deleted

@@ -225,6 +225,37 @@ func TestPruneIdempotencyKeys(t *testing.T) {
 	}
 }
 
+// InsertIdempotentResponse stores a response only for a key without a row,
+// live or expired, and leaves an existing row as it was.
+func TestInsertIdempotentResponseKeepsExistingRows(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	insert := func(key string, status int, created int64) error {
+		return db.Update(ctx, func(tx billing.Tx) error {
+			return tx.InsertIdempotentResponse(&billing.IdempotentResponse{Key: key, Method: "POST", Path: "/v1/x", Status: status, Body: []byte("{}"), Created: created})
+		})
+	}
+	if err := insert("k", 200, 100); err != nil {
+		t.Fatalf("new key: %v", err)
+	}
+	if err := insert("k", 402, 200); !errors.Is(err, billing.ErrIdempotencyKeyExists) {
+		t.Fatalf("key with a row: %v, want ErrIdempotencyKeyExists", err)
+	}
+	var got *billing.IdempotentResponse
+	if err := db.View(ctx, func(tx billing.Tx) (err error) { got, err = tx.IdempotentResponse("k"); return err }); err != nil {
+		t.Fatal(err)
+	}
+	if got.Status != 200 || got.Created != 100 {
+		t.Fatalf("row after a refused insert: status %d created %d, want 200 and 100", got.Status, got.Created)
+	}
+	// The other data set has its own keys.
+	if err := db.Update(billing.WithLivemode(ctx, true), func(tx billing.Tx) error {
+		return tx.InsertIdempotentResponse(&billing.IdempotentResponse{Key: "k", Method: "POST", Path: "/v1/x", Status: 200, Body: []byte("{}"), Created: 300})
+	}); err != nil {
+		t.Fatalf("same key in live mode: %v", err)
+	}
+}
+
 func TestOnCommitRunsAfterDurableCommit(t *testing.T) {
 	db := openTest(t)
 	fired := make(chan struct{}, 10)
