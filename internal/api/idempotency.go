@@ -9,7 +9,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"io"
 	"net/http"
 	"slices"
 	"strings"
@@ -66,14 +65,19 @@ func (a *API) fingerprint(pairs []stripewire.Pair) string {
 	sorted := make([]stripewire.Pair, len(pairs))
 	copy(sorted, pairs)
 	slices.SortStableFunc(sorted, func(x, y stripewire.Pair) int { return strings.Compare(x.Key, y.Key) })
-	mac := hmac.New(sha256.New, a.requestHashKey)
-	var n [binary.MaxVarintLen64]byte
+	size := 0
 	for _, p := range sorted {
-		mac.Write(n[:binary.PutUvarint(n[:], uint64(len(p.Key)))])
-		io.WriteString(mac, p.Key)
-		mac.Write(n[:binary.PutUvarint(n[:], uint64(len(p.Value)))])
-		io.WriteString(mac, p.Value)
+		size += 2*binary.MaxVarintLen64 + len(p.Key) + len(p.Value)
 	}
+	buf := make([]byte, 0, size)
+	for _, p := range sorted {
+		buf = binary.AppendUvarint(buf, uint64(len(p.Key)))
+		buf = append(buf, p.Key...)
+		buf = binary.AppendUvarint(buf, uint64(len(p.Value)))
+		buf = append(buf, p.Value...)
+	}
+	mac := hmac.New(sha256.New, a.requestHashKey)
+	mac.Write(buf)
 	return hex.EncodeToString(mac.Sum(nil))
 }
 

@@ -38,6 +38,9 @@ type Pair struct {
 // order. Percent-encoded brackets decode like literal ones.
 func Pairs(raw string) ([]Pair, *billing.Error) {
 	var out []Pair
+	if raw != "" {
+		out = make([]Pair, 0, min(strings.Count(raw, "&")+1, MaxPairs))
+	}
 	for raw != "" {
 		var part string
 		part, raw, _ = strings.Cut(raw, "&")
@@ -103,15 +106,18 @@ type Node struct {
 // accessors reject and Metadata accepts.
 func Assemble(pairs []Pair) (*Node, *billing.Error) {
 	root := newHash()
+	// Every pair ends in one scalar: allocate them together.
+	a := assembler{scalars: make([]Node, 0, len(pairs))}
+	var buf [MaxDepth + 1]string
 	for _, p := range pairs {
-		segs, ok := splitKey(p.Key)
+		segs, ok := splitKey(p.Key, buf[:0])
 		if !ok {
 			return nil, billing.Invalid(p.Key, "parameter_invalid", "Invalid parameter name: %s.", p.Key)
 		}
 		if len(segs) > MaxDepth {
 			return nil, billing.Invalid(p.Key, "parameter_invalid", "Parameter nested too deeply: %s.", p.Key)
 		}
-		if err := insert(root, segs, p.Value, p.Key); err != nil {
+		if err := a.insert(root, segs, p.Value, p.Key); err != nil {
 			return nil, err
 		}
 	}
@@ -124,18 +130,35 @@ func Assemble(pairs []Pair) (*Node, *billing.Error) {
 
 func newHash() *Node { return &Node{Kind: Hash, Hash: map[string]*Node{}} }
 
-// splitKey turns "a[b][0][]" into ["a","b","0",""].
-func splitKey(key string) ([]string, bool) {
+// assembler hands out the scalar nodes of one Assemble.
+type assembler struct {
+	scalars []Node
+}
+
+func (a *assembler) scalar(value string) *Node {
+	if len(a.scalars) == cap(a.scalars) {
+		return &Node{Kind: Scalar, Value: value}
+	}
+	a.scalars = append(a.scalars, Node{Kind: Scalar, Value: value})
+	return &a.scalars[len(a.scalars)-1]
+}
+
+// splitKey turns "a[b][0][]" into ["a","b","0",""], appending to segs. A
+// key deeper than MaxDepth gives more than MaxDepth segments, not all.
+func splitKey(key string, segs []string) ([]string, bool) {
 	i := strings.IndexByte(key, '[')
 	if i < 0 {
-		return []string{key}, key != ""
+		return append(segs, key), key != ""
 	}
 	if i == 0 {
 		return nil, false
 	}
-	segs := []string{key[:i]}
+	segs = append(segs, key[:i])
 	rest := key[i:]
 	for rest != "" {
+		if len(segs) > MaxDepth {
+			return segs, true // too deep: the caller rejects it
+		}
 		if rest[0] != '[' {
 			return nil, false
 		}
@@ -154,7 +177,7 @@ func conflict(key string) *billing.Error {
 }
 
 // insert places value at the path segs below n.
-func insert(n *Node, segs []string, value, key string) *billing.Error {
+func (a *assembler) insert(n *Node, segs []string, value, key string) *billing.Error {
 	seg := segs[0]
 	last := len(segs) == 1
 	switch n.Kind {
@@ -171,7 +194,7 @@ func insert(n *Node, segs []string, value, key string) *billing.Error {
 			if !exists {
 				n.Keys = append(n.Keys, seg)
 			}
-			n.Hash[seg] = &Node{Kind: Scalar, Value: value}
+			n.Hash[seg] = a.scalar(value)
 			return nil
 		}
 		if !exists || (child.Kind == Scalar && child.Value == "") {
@@ -188,7 +211,7 @@ func insert(n *Node, segs []string, value, key string) *billing.Error {
 		if (child.Kind == Array) != (segs[1] == "") {
 			return conflict(key)
 		}
-		return insert(child, segs[1:], value, key)
+		return a.insert(child, segs[1:], value, key)
 	case Array:
 		if seg != "" {
 			return conflict(key)
@@ -197,12 +220,12 @@ func insert(n *Node, segs []string, value, key string) *billing.Error {
 			return billing.Invalid(key, "parameter_invalid", "Too many elements in array %s: at most %d.", key, MaxArrayLen)
 		}
 		if last {
-			n.Items = append(n.Items, &Node{Kind: Scalar, Value: value})
+			n.Items = append(n.Items, a.scalar(value))
 			return nil
 		}
 		elem := containerFor(segs[1])
 		n.Items = append(n.Items, elem)
-		return insert(elem, segs[1:], value, key)
+		return a.insert(elem, segs[1:], value, key)
 	}
 	return conflict(key)
 }
@@ -243,12 +266,14 @@ func finish(n *Node) {
 		if len(n.Keys) == 0 {
 			return
 		}
+		for _, k := range n.Keys {
+			if _, ok := arrayIndex(k); !ok {
+				return // a hash
+			}
+		}
 		byIndex := make(map[int]string, len(n.Keys))
 		for _, k := range n.Keys {
-			i, ok := arrayIndex(k)
-			if !ok {
-				return
-			}
+			i, _ := arrayIndex(k)
 			byIndex[i] = k
 		}
 		order := make([]int, 0, len(byIndex))
