@@ -10,6 +10,10 @@
 #   DB=postgres://user@/db?host=/run/postgresql bash bench/run.sh
 #                                # on PostgreSQL, in a fresh schema of that
 #                                # database (made and dropped with psql)
+#   TESTS=sessions bash bench/run.sh
+#                                # only the portal sessions, on a fresh
+#                                # server and database (TESTS=customers: only
+#                                # the POST and GET of customers)
 #   DB=postgres://... INSTANCES=2 bash bench/run.sh
 #                                # two `portico serve` on the one database,
 #                                # the 32 clients split between them; the
@@ -20,6 +24,8 @@ DUR=${DUR:-10s}
 TOOL=${TOOL:-wrk}
 PORT=${PORT:-4299}
 INSTANCES=${INSTANCES:-1}
+TESTS=${TESTS:-customers sessions}
+want() { case " $TESTS " in *" $1 "*) return 0 ;; esac; return 1; }
 work=$(mktemp -d)
 pids=()
 schema=""
@@ -82,47 +88,51 @@ load_all() {
 	fi
 }
 
-echo "== POST /v1/customers with Idempotency-Key, 32 clients, $DUR ($TOOL)"
-if [ "$TOOL" = wrk ]; then
-	load_all bench/post_customers.lua PORTICO_KEY="$key"
-else
-	"$work/portico-load" -url "http://$ADDR/v1/customers" -method POST -idempotency -c 32 -d "$DUR" \
-		-body 'email=c{n}@example.com&name=Customer+{n}&metadata[n]={n}' -H "Authorization: Bearer $key"
+if want customers; then
+	echo "== POST /v1/customers with Idempotency-Key, 32 clients, $DUR ($TOOL)"
+	if [ "$TOOL" = wrk ]; then
+		load_all bench/post_customers.lua PORTICO_KEY="$key"
+	else
+		"$work/portico-load" -url "http://$ADDR/v1/customers" -method POST -idempotency -c 32 -d "$DUR" \
+			-body 'email=c{n}@example.com&name=Customer+{n}&metadata[n]={n}' -H "Authorization: Bearer $key"
+	fi
+
+	curl -fs "http://$ADDR/v1/customers?limit=100" -u "$key:" | grep -o '"id":"cus_[A-Za-z0-9]*"' | cut -d'"' -f4 >"$work/ids"
+	echo "== GET /v1/customers/{id} over 100 customers, 32 clients, $DUR ($TOOL)"
+	if [ "$TOOL" = wrk ]; then
+		load_all bench/get_customer.lua PORTICO_KEY="$key" PORTICO_IDS="$work/ids"
+	else
+		sed "s|^|http://$ADDR/v1/customers/|" "$work/ids" >"$work/urls"
+		"$work/portico-load" -urls-file "$work/urls" -c 32 -d "$DUR" -H "Authorization: Bearer $key"
+	fi
 fi
 
-curl -fs "http://$ADDR/v1/customers?limit=100" -u "$key:" | grep -o '"id":"cus_[A-Za-z0-9]*"' | cut -d'"' -f4 >"$work/ids"
-echo "== GET /v1/customers/{id} over 100 customers, 32 clients, $DUR ($TOOL)"
-if [ "$TOOL" = wrk ]; then
-	load_all bench/get_customer.lua PORTICO_KEY="$key" PORTICO_IDS="$work/ids"
-else
-	sed "s|^|http://$ADDR/v1/customers/|" "$work/ids" >"$work/urls"
-	"$work/portico-load" -urls-file "$work/urls" -c 32 -d "$DUR" -H "Authorization: Bearer $key"
-fi
-
-# A portal session with a subscription_update_confirm flow: a customer with
-# a card, a product with two monthly prices in a configuration, a
-# subscription to one of them and a coupon.
-api() { curl -fs "http://$ADDR/v1/$1" -u "$key:" "${@:2}"; }
-cus=$(api customers -d email=bench@example.com -d payment_method=pm_card_visa -d "invoice_settings[default_payment_method]=pm_card_visa" | jq -r .id)
-prod=$(api products -d name=Bench | jq -r .id)
-p1=$(api prices -d product="$prod" -d currency=usd -d unit_amount=1000 -d "recurring[interval]=month" | jq -r .id)
-p2=$(api prices -d product="$prod" -d currency=usd -d unit_amount=2000 -d "recurring[interval]=month" | jq -r .id)
-conf=$(api billing_portal/configurations -d "features[payment_method_update][enabled]=true" -d "features[subscription_update][enabled]=true" \
-	-d "features[subscription_update][default_allowed_updates][]=price" -d "features[subscription_update][products][0][product]=$prod" \
-	-d "features[subscription_update][products][0][prices][]=$p1" -d "features[subscription_update][products][0][prices][]=$p2" | jq -r .id)
-sub=$(api subscriptions -d customer="$cus" -d "items[0][price]=$p1" | jq -r .id)
-si=$(api "subscriptions/$sub" | jq -r '.items.data[0].id')
-coupon=$(api coupons -d percent_off=10 | jq -r .id)
-body="customer=$cus&configuration=$conf&return_url=https%3A%2F%2Fexample.com%2Faccount&flow_data[type]=subscription_update_confirm"
-body+="&flow_data[subscription_update_confirm][subscription]=$sub&flow_data[subscription_update_confirm][items][0][id]=$si"
-body+="&flow_data[subscription_update_confirm][items][0][price]=$p2&flow_data[subscription_update_confirm][items][0][quantity]=2"
-body+="&flow_data[subscription_update_confirm][discounts][0][coupon]=$coupon"
-body+="&flow_data[after_completion][type]=redirect&flow_data[after_completion][redirect][return_url]=https%3A%2F%2Fexample.com%2Fdone"
-api billing_portal/sessions -d "$body" >/dev/null || { echo "portal session setup failed"; exit 1; }
-echo "== POST /v1/billing_portal/sessions (subscription_update_confirm) with Idempotency-Key, 32 clients, $DUR ($TOOL)"
-if [ "$TOOL" = wrk ]; then
-	load_all bench/portal_sessions.lua PORTICO_KEY="$key" PORTICO_SESSION_BODY="$body"
-else
-	"$work/portico-load" -url "http://$ADDR/v1/billing_portal/sessions" -method POST -idempotency -c 32 -d "$DUR" \
-		-body "$body" -H "Authorization: Bearer $key"
+if want sessions; then
+	# A portal session with a subscription_update_confirm flow: a customer with
+	# a card, a product with two monthly prices in a configuration, a
+	# subscription to one of them and a coupon.
+	api() { curl -fs "http://$ADDR/v1/$1" -u "$key:" "${@:2}"; }
+	cus=$(api customers -d email=bench@example.com -d payment_method=pm_card_visa -d "invoice_settings[default_payment_method]=pm_card_visa" | jq -r .id)
+	prod=$(api products -d name=Bench | jq -r .id)
+	p1=$(api prices -d product="$prod" -d currency=usd -d unit_amount=1000 -d "recurring[interval]=month" | jq -r .id)
+	p2=$(api prices -d product="$prod" -d currency=usd -d unit_amount=2000 -d "recurring[interval]=month" | jq -r .id)
+	conf=$(api billing_portal/configurations -d "features[payment_method_update][enabled]=true" -d "features[subscription_update][enabled]=true" \
+		-d "features[subscription_update][default_allowed_updates][]=price" -d "features[subscription_update][products][0][product]=$prod" \
+		-d "features[subscription_update][products][0][prices][]=$p1" -d "features[subscription_update][products][0][prices][]=$p2" | jq -r .id)
+	sub=$(api subscriptions -d customer="$cus" -d "items[0][price]=$p1" | jq -r .id)
+	si=$(api "subscriptions/$sub" | jq -r '.items.data[0].id')
+	coupon=$(api coupons -d percent_off=10 | jq -r .id)
+	body="customer=$cus&configuration=$conf&return_url=https%3A%2F%2Fexample.com%2Faccount&flow_data[type]=subscription_update_confirm"
+	body+="&flow_data[subscription_update_confirm][subscription]=$sub&flow_data[subscription_update_confirm][items][0][id]=$si"
+	body+="&flow_data[subscription_update_confirm][items][0][price]=$p2&flow_data[subscription_update_confirm][items][0][quantity]=2"
+	body+="&flow_data[subscription_update_confirm][discounts][0][coupon]=$coupon"
+	body+="&flow_data[after_completion][type]=redirect&flow_data[after_completion][redirect][return_url]=https%3A%2F%2Fexample.com%2Fdone"
+	api billing_portal/sessions -d "$body" >/dev/null || { echo "portal session setup failed"; exit 1; }
+	echo "== POST /v1/billing_portal/sessions (subscription_update_confirm) with Idempotency-Key, 32 clients, $DUR ($TOOL)"
+	if [ "$TOOL" = wrk ]; then
+		load_all bench/portal_sessions.lua PORTICO_KEY="$key" PORTICO_SESSION_BODY="$body"
+	else
+		"$work/portico-load" -url "http://$ADDR/v1/billing_portal/sessions" -method POST -idempotency -c 32 -d "$DUR" \
+			-body "$body" -H "Authorization: Bearer $key"
+	fi
 fi
