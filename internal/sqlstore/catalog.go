@@ -14,7 +14,7 @@ var (
 
 // Product returns the product with id.
 func (t *tx) Product(id string) (*billing.Product, error) {
-	return getDoc[billing.Product](t, productsTable, id, false)
+	return getShared(t, productsTable, id, false, cloneProduct)
 }
 
 // InsertProduct adds p.
@@ -66,7 +66,7 @@ func nullable(s string) any {
 
 // Price returns the price with id.
 func (t *tx) Price(id string) (*billing.Price, error) {
-	return getDoc[billing.Price](t, pricesTable, id, false)
+	return getShared(t, pricesTable, id, false, clonePrice)
 }
 
 // PriceByLookupKey returns the price with the lookup key.

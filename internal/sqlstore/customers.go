@@ -7,7 +7,7 @@ var customersTable = &docTable{name: "customers", noun: "customer", cols: []stri
 // Customer returns the customer with id, also a deleted one (a tombstone
 // with Deleted set).
 func (t *tx) Customer(id string) (*billing.Customer, error) {
-	return getDoc[billing.Customer](t, customersTable, id, true)
+	return getShared(t, customersTable, id, true, cloneCustomer)
 }
 
 // InsertCustomer adds c.

@@ -13,7 +13,7 @@ var (
 
 // Coupon returns the coupon with id.
 func (t *tx) Coupon(id string) (*billing.Coupon, error) {
-	return getDoc[billing.Coupon](t, couponsTable, id, false)
+	return getShared(t, couponsTable, id, false, cloneCoupon)
 }
 
 // InsertCoupon adds c; billing.ErrConflict when the id is taken.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	jsonv1 "github.com/go-json-experiment/json/v1"
 
@@ -203,6 +204,34 @@ func (t *tx) markDeleted(tbl *docTable, id string) error {
 	return nil
 }
 
+// getShared is getDoc for the objects read most often: a row read from
+// the row cache comes with the object once decoded, and the caller gets
+// clone's deep copy of it, which costs a fraction of decoding. clone must
+// copy everything a caller could change through the copy (see
+// TestClonesShareNothing).
+func getShared[T any](t *tx, tbl *docTable, id string, withDeleted bool, clone func(*T) *T) (*T, error) {
+	row, err := t.row(tbl, id)
+	if err != nil {
+		return nil, err
+	}
+	if row.deleted && !withDeleted {
+		return nil, billing.ErrNotFound
+	}
+	if row.dec != nil {
+		if v, ok := row.dec.Load().(*T); ok {
+			return clone(v), nil
+		}
+	}
+	v := new(T)
+	if err := decode(row.data, v); err != nil {
+		return nil, fmt.Errorf("sqlstore: decode %s %s: %w", tbl.noun, id, err)
+	}
+	if row.dec != nil {
+		row.dec.CompareAndSwap(nil, clone(v))
+	}
+	return v, nil
+}
+
 // getDoc loads the object with id into a new T. Deleted rows are not found
 // unless withDeleted. Read-only transactions go through the row cache.
 func getDoc[T any](t *tx, tbl *docTable, id string, withDeleted bool) (*T, error) {
@@ -248,6 +277,7 @@ func (t *tx) cached(key string, load func() (cachedRow, error)) (cachedRow, erro
 	}
 	row, err := load()
 	if err == nil {
+		row.dec = new(atomic.Value)
 		cache.put(key, row, gen)
 	}
 	return row, err

@@ -187,7 +187,7 @@ func (t *tx) ListCharges(customer string, p billing.Page) (billing.List[*billing
 
 // Discount returns the discount with id.
 func (t *tx) Discount(id string) (*billing.Discount, error) {
-	return getDoc[billing.Discount](t, discountsTable, id, false)
+	return getShared(t, discountsTable, id, false, cloneDiscount)
 }
 
 // InsertDiscount adds d.

@@ -4,10 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 	"maps"
 	"slices"
-	"sync"
 
 	"github.com/porticohq/portico/internal/billing"
 )
@@ -26,42 +24,11 @@ func portalConfigurationCols(c *billing.PortalConfiguration) []any {
 }
 
 // PortalConfiguration returns the configuration with id. Every portal
-// session reads its configuration, a large document; decoded ones are kept
-// per row (the row cache hands out the same immutable bytes until the row
-// changes), and each caller gets its own copy.
+// session reads its configuration, a large document, so it is shared
+// decoded through the row cache (getShared).
 func (t *tx) PortalConfiguration(id string) (*billing.PortalConfiguration, error) {
-	row, err := t.row(portalConfigurationsTable, id)
-	if err != nil {
-		return nil, err
-	}
-	if row.deleted {
-		return nil, billing.ErrNotFound
-	}
-	key := rowKey(portalConfigurationsTable.name, t.livemode, id)
-	if v, ok := decodedConfigurations.Load(key); ok {
-		if d := v.(*decodedConfiguration); len(d.data) == len(row.data) && len(d.data) > 0 && &d.data[0] == &row.data[0] {
-			return clonePortalConfiguration(d.conf), nil
-		}
-	}
-	c := new(billing.PortalConfiguration)
-	if err := decode(row.data, c); err != nil {
-		return nil, fmt.Errorf("sqlstore: decode configuration %s: %w", id, err)
-	}
-	if !t.writable {
-		decodedConfigurations.Store(key, &decodedConfiguration{data: row.data, conf: clonePortalConfiguration(c)})
-	}
-	return c, nil
+	return getShared(t, portalConfigurationsTable, id, false, clonePortalConfiguration)
 }
-
-// decodedConfiguration is a configuration decoded from the row bytes data.
-type decodedConfiguration struct {
-	data []byte
-	conf *billing.PortalConfiguration
-}
-
-// decodedConfigurations maps row keys to *decodedConfiguration. Merchants
-// have a handful of configurations, so it is not bounded.
-var decodedConfigurations sync.Map
 
 // clonePortalConfiguration copies c with its own slices.
 func clonePortalConfiguration(c *billing.PortalConfiguration) *billing.PortalConfiguration {
@@ -73,7 +40,9 @@ func clonePortalConfiguration(c *billing.PortalConfiguration) *billing.PortalCon
 	f.SubscriptionUpdate.ScheduleConditions = slices.Clone(f.SubscriptionUpdate.ScheduleConditions)
 	f.SubscriptionUpdate.Products = slices.Clone(f.SubscriptionUpdate.Products)
 	for i := range f.SubscriptionUpdate.Products {
-		f.SubscriptionUpdate.Products[i].Prices = slices.Clone(f.SubscriptionUpdate.Products[i].Prices)
+		p := &f.SubscriptionUpdate.Products[i]
+		p.Prices = slices.Clone(p.Prices)
+		p.AdjustableQuantity.Maximum = clonePtr(p.AdjustableQuantity.Maximum)
 	}
 	cp.Metadata = maps.Clone(cp.Metadata)
 	return &cp

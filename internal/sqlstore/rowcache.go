@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"hash/maphash"
 	"sync"
+	"sync/atomic"
 )
 
 // rowCache keeps recently read object rows (their JSON and deleted flag),
@@ -19,7 +20,9 @@ import (
 //     since before it read the row, so a row read before a commit can never
 //     be put back after that commit invalidated it.
 //
-// Entries are immutable byte slices, decoded anew by each reader.
+// Entries are immutable byte slices. Readers of the objects read most
+// often keep the decoded object in the entry too (dec, see getShared) and
+// each take a deep copy of it rather than decoding the bytes again.
 type rowCache struct {
 	seed   maphash.Seed
 	shards [rowCacheShards]rowShard
@@ -39,6 +42,9 @@ type rowShard struct {
 type cachedRow struct {
 	data    []byte
 	deleted bool
+	// dec holds the object decoded from data, once a reader has decoded
+	// it (see getShared); nil for rows the cache does not hold.
+	dec *atomic.Value
 }
 
 func newRowCache() *rowCache {

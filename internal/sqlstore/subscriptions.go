@@ -12,7 +12,7 @@ var subscriptionsTable = &docTable{name: "subscriptions", noun: "subscription", 
 
 // Subscription returns the subscription with id.
 func (t *tx) Subscription(id string) (*billing.Subscription, error) {
-	return getDoc[billing.Subscription](t, subscriptionsTable, id, false)
+	return getShared(t, subscriptionsTable, id, false, cloneSubscription)
 }
 
 // InsertSubscription adds s.
