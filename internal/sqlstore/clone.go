@@ -123,3 +123,12 @@ func clonePtr[T any](p *T) *T {
 	v := *p
 	return &v
 }
+
+func clonePaymentMethod(pm *billing.PaymentMethod) *billing.PaymentMethod {
+	cp := *pm
+	cp.BillingDetails.Address = clonePtr(pm.BillingDetails.Address)
+	cp.Card.Behavior.AttachDecline = clonePtr(pm.Card.Behavior.AttachDecline)
+	cp.Card.Behavior.ChargeDecline = clonePtr(pm.Card.Behavior.ChargeDecline)
+	cp.Metadata = maps.Clone(pm.Metadata)
+	return &cp
+}

@@ -19,6 +19,7 @@ func TestClonesShareNothing(t *testing.T) {
 	checkClone(t, cloneCoupon)
 	checkClone(t, cloneDiscount)
 	checkClone(t, clonePortalConfiguration)
+	checkClone(t, clonePaymentMethod)
 }
 
 func checkClone[T any](t *testing.T, clone func(*T) *T) {

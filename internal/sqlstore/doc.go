@@ -316,6 +316,16 @@ func listDocs[T any](t *tx, tbl *docTable, conds []cond, p billing.Page) (billin
 // listColumn is listDocs decoding the JSON that the SQL expression column
 // selects rather than the whole object.
 func listColumn[T any](t *tx, tbl *docTable, column string, conds []cond, p billing.Page) (billing.List[*T], error) {
+	return listDecoded[T](t, tbl, column, conds, p, nil)
+}
+
+// listShared is listDocs with the objects decoded through cache.
+func listShared[T any](t *tx, tbl *docTable, conds []cond, p billing.Page, cache *decodeCache[T]) (billing.List[*T], error) {
+	return listDecoded(t, tbl, "data", conds, p, cache)
+}
+
+// listDecoded is listColumn, decoding through cache when it is set.
+func listDecoded[T any](t *tx, tbl *docTable, column string, conds []cond, p billing.Page, cache *decodeCache[T]) (billing.List[*T], error) {
 	var out billing.List[*T]
 	limit := p.Limit
 	if limit <= 0 {
@@ -359,8 +369,14 @@ func listColumn[T any](t *tx, tbl *docTable, column string, conds []cond, p bill
 			out.HasMore = true
 			break
 		}
-		v := new(T)
-		if err := decode(data, v); err != nil {
+		var v *T
+		if cache != nil {
+			v, err = cache.decode(data)
+		} else {
+			v = new(T)
+			err = decode(data, v)
+		}
+		if err != nil {
 			return out, fmt.Errorf("sqlstore: decode %s: %w", tbl.noun, err)
 		}
 		out.Data = append(out.Data, v)

@@ -6,7 +6,7 @@ var paymentMethodsTable = &docTable{name: "payment_methods", noun: "payment_meth
 
 // PaymentMethod returns the payment method with id.
 func (t *tx) PaymentMethod(id string) (*billing.PaymentMethod, error) {
-	return getDoc[billing.PaymentMethod](t, paymentMethodsTable, id, false)
+	return getShared(t, paymentMethodsTable, id, false, clonePaymentMethod)
 }
 
 // InsertPaymentMethod adds pm.
@@ -28,5 +28,5 @@ func (t *tx) ListPaymentMethods(f billing.PaymentMethodFilter, p billing.Page) (
 	if f.Type != "" {
 		cs = append(cs, eq("type", f.Type))
 	}
-	return listDocs[billing.PaymentMethod](t, paymentMethodsTable, cs, p)
+	return listShared(t, paymentMethodsTable, cs, p, paymentMethodDecodes)
 }
