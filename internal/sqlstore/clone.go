@@ -132,3 +132,11 @@ func clonePaymentMethod(pm *billing.PaymentMethod) *billing.PaymentMethod {
 	cp.Metadata = maps.Clone(pm.Metadata)
 	return &cp
 }
+
+func cloneInvoiceSummary(s *billing.InvoiceSummary) *billing.InvoiceSummary {
+	cp := *s
+	st := &cp.StatusTransitions
+	st.FinalizedAt, st.MarkedUncollectibleAt = clonePtr(st.FinalizedAt), clonePtr(st.MarkedUncollectibleAt)
+	st.PaidAt, st.VoidedAt = clonePtr(st.PaidAt), clonePtr(st.VoidedAt)
+	return &cp
+}

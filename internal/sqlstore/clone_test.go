@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"errors"
 	"reflect"
 	"testing"
 
@@ -20,6 +21,8 @@ func TestClonesShareNothing(t *testing.T) {
 	checkClone(t, cloneDiscount)
 	checkClone(t, clonePortalConfiguration)
 	checkClone(t, clonePaymentMethod)
+	checkClone(t, cloneInvoiceSummary)
+	checkClone(t, clonePtr[billing.PortalVisit])
 }
 
 func checkClone[T any](t *testing.T, clone func(*T) *T) {
@@ -160,5 +163,51 @@ func TestSharedDecodedRowsAreCopies(t *testing.T) {
 	}
 	if got := read(); got.Name != "Jenny Rosen" {
 		t.Fatalf("after an update, read %q", got.Name)
+	}
+}
+
+// Visits are read through the row cache; every change to one, and the
+// pruning of idle ones, is what the next read sees.
+func TestCachedPortalVisitsFollowChanges(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	update := func(fn func(tx billing.Tx) error) {
+		t.Helper()
+		if err := db.Update(ctx, fn); err != nil {
+			t.Fatal(err)
+		}
+	}
+	read := func(hash string) (*billing.PortalVisit, error) {
+		var v *billing.PortalVisit
+		err := db.View(ctx, func(tx billing.Tx) (err error) { v, err = tx.PortalVisit(hash); return err })
+		return v, err
+	}
+	update(func(tx billing.Tx) error {
+		return tx.InsertPortalVisit(&billing.PortalVisit{TokenHash: "h1", Session: "bps_1", Customer: "cus_1", Configuration: "bpc_1", Created: 10, LastActive: 10})
+	})
+	for range 2 {
+		if v, err := read("h1"); err != nil || v.LastActive != 10 || v.Customer != "cus_1" || v.TokenHash != "h1" {
+			t.Fatalf("read %+v, %v", v, err)
+		}
+	}
+	update(func(tx billing.Tx) error { return tx.TouchPortalVisit("h1", 20) })
+	if v, err := read("h1"); err != nil || v.LastActive != 20 {
+		t.Fatalf("after a touch: %+v, %v; want last_active 20", v, err)
+	}
+	update(func(tx billing.Tx) error { return tx.DeletePortalVisit("h1") })
+	if v, err := read("h1"); !errors.Is(err, billing.ErrNotFound) {
+		t.Fatalf("after the visit ended: %+v, %v; want not found", v, err)
+	}
+	update(func(tx billing.Tx) error {
+		return tx.InsertPortalVisit(&billing.PortalVisit{TokenHash: "h2", Session: "bps_2", Customer: "cus_1", Configuration: "bpc_1", Created: 10, LastActive: 10})
+	})
+	if _, err := read("h2"); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := db.PrunePortal(15, 0); err != nil || n != 1 {
+		t.Fatalf("pruned %d, %v; want 1", n, err)
+	}
+	if v, err := read("h2"); !errors.Is(err, billing.ErrNotFound) {
+		t.Fatalf("after pruning: %+v, %v; want not found", v, err)
 	}
 }

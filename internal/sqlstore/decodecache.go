@@ -60,6 +60,7 @@ func (c *decodeCache[T]) decode(data []byte) (*T, error) {
 
 // The lists the portal homepage reads on every view.
 var (
-	subscriptionDecodes  = newDecodeCache(cloneSubscription)
-	paymentMethodDecodes = newDecodeCache(clonePaymentMethod)
+	subscriptionDecodes   = newDecodeCache(cloneSubscription)
+	paymentMethodDecodes  = newDecodeCache(clonePaymentMethod)
+	invoiceSummaryDecodes = newDecodeCache(cloneInvoiceSummary)
 )

@@ -162,8 +162,13 @@ func (t *tx) guarded(tbl *docTable, exec func() (sql.Result, error)) (sql.Result
 // transaction commits. Each row is recorded once, however often a long
 // transaction (a test clock advance) changes it.
 func (t *tx) touch(tbl *docTable, id string) {
+	t.touchRow(tbl.name, t.livemode, id)
+}
+
+// touchRow records that the row id of table changed (see touch).
+func (t *tx) touchRow(table string, live bool, id string) {
 	if t.touched != nil {
-		t.touched[rowKey(tbl.name, t.livemode, id)] = struct{}{}
+		t.touched[rowKey(table, live, id)] = struct{}{}
 	}
 }
 
@@ -217,6 +222,16 @@ func getShared[T any](t *tx, tbl *docTable, id string, withDeleted bool, clone f
 	if row.deleted && !withDeleted {
 		return nil, billing.ErrNotFound
 	}
+	v, err := decodeRow(row, clone)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: decode %s %s: %w", tbl.noun, id, err)
+	}
+	return v, nil
+}
+
+// decodeRow decodes row's data, or copies the object a reader of the same
+// cache entry decoded before, and leaves a copy for later readers.
+func decodeRow[T any](row cachedRow, clone func(*T) *T) (*T, error) {
 	if row.dec != nil {
 		if v, ok := row.dec.Load().(*T); ok {
 			return clone(v), nil
@@ -224,7 +239,7 @@ func getShared[T any](t *tx, tbl *docTable, id string, withDeleted bool, clone f
 	}
 	v := new(T)
 	if err := decode(row.data, v); err != nil {
-		return nil, fmt.Errorf("sqlstore: decode %s %s: %w", tbl.noun, id, err)
+		return nil, err
 	}
 	if row.dec != nil {
 		row.dec.CompareAndSwap(nil, clone(v))

@@ -3,7 +3,9 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"maps"
 	"slices"
 
@@ -111,30 +113,52 @@ func (t *tx) MarkPortalSessionOpened(id string, at int64) (bool, error) {
 func (t *tx) InsertPortalVisit(v *billing.PortalVisit) error {
 	_, err := t.q.ExecContext(t.ctx, `INSERT INTO portal_visits (token_hash, livemode, session, customer, configuration, return_url, created, last_active)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, v.TokenHash, boolInt(t.livemode), v.Session, v.Customer, v.Configuration, v.ReturnURL, v.Created, v.LastActive)
+	t.touchRow(portalVisitsTable, t.livemode, v.TokenHash)
 	return t.wrap(err)
 }
 
+// portalVisitsTable names visits in the row cache: every portal page reads
+// its visit, and every change to one invalidates it (touchRow).
+const portalVisitsTable = "portal_visits"
+
 // PortalVisit returns the visit whose cookie hashes to tokenHash.
 func (t *tx) PortalVisit(tokenHash string) (*billing.PortalVisit, error) {
-	v := &billing.PortalVisit{TokenHash: tokenHash, Livemode: t.livemode}
-	err := t.q.QueryRowContext(t.ctx, `SELECT session, customer, configuration, return_url, created, last_active FROM portal_visits
-		WHERE token_hash = ? AND livemode = ?`, tokenHash, boolInt(t.livemode)).
-		Scan(&v.Session, &v.Customer, &v.Configuration, &v.ReturnURL, &v.Created, &v.LastActive)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, billing.ErrNotFound
+	row, err := t.cached(rowKey(portalVisitsTable, t.livemode, tokenHash), func() (cachedRow, error) {
+		var v billing.PortalVisit
+		err := t.q.QueryRowContext(t.ctx, `SELECT session, customer, configuration, return_url, created, last_active FROM portal_visits
+			WHERE token_hash = ? AND livemode = ?`, tokenHash, boolInt(t.livemode)).
+			Scan(&v.Session, &v.Customer, &v.Configuration, &v.ReturnURL, &v.Created, &v.LastActive)
+		if errors.Is(err, sql.ErrNoRows) {
+			return cachedRow{}, billing.ErrNotFound
+		}
+		if err != nil {
+			return cachedRow{}, err
+		}
+		data, err := json.Marshal(&v)
+		return cachedRow{data: data}, err
+	})
+	if err != nil {
+		return nil, err
 	}
-	return v, err
+	v, err := decodeRow(row, clonePtr[billing.PortalVisit])
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: decode portal visit: %w", err)
+	}
+	v.TokenHash, v.Livemode = tokenHash, t.livemode
+	return v, nil
 }
 
 // TouchPortalVisit records activity on a visit.
 func (t *tx) TouchPortalVisit(tokenHash string, at int64) error {
 	_, err := t.q.ExecContext(t.ctx, "UPDATE portal_visits SET last_active = ? WHERE token_hash = ? AND livemode = ?", at, tokenHash, boolInt(t.livemode))
+	t.touchRow(portalVisitsTable, t.livemode, tokenHash)
 	return err
 }
 
 // DeletePortalVisit ends a visit.
 func (t *tx) DeletePortalVisit(tokenHash string) error {
 	_, err := t.q.ExecContext(t.ctx, "DELETE FROM portal_visits WHERE token_hash = ? AND livemode = ?", tokenHash, boolInt(t.livemode))
+	t.touchRow(portalVisitsTable, t.livemode, tokenHash)
 	return err
 }
 
@@ -155,12 +179,27 @@ func (t *tx) CountHit(key string, window int64) (int64, error) {
 func (db *DB) PrunePortal(idleCutoff, windowCutoff int64) (int64, error) {
 	var n int64
 	err := db.update(context.Background(), func(t *tx) error {
-		res, err := t.q.ExecContext(t.ctx, "DELETE FROM portal_visits WHERE last_active < ?", idleCutoff)
+		rows, err := t.q.QueryContext(t.ctx, "DELETE FROM portal_visits WHERE last_active < ? RETURNING token_hash, livemode", idleCutoff)
 		if err != nil {
 			return err
 		}
-		a, _ := res.RowsAffected()
-		if res, err = t.q.ExecContext(t.ctx, `DELETE FROM rate_counters WHERE "window" < ?`, windowCutoff); err != nil {
+		var a int64
+		for rows.Next() {
+			var hash string
+			var live int
+			if err := rows.Scan(&hash, &live); err != nil {
+				rows.Close()
+				return err
+			}
+			t.touchRow(portalVisitsTable, live != 0, hash)
+			a++
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		res, err := t.q.ExecContext(t.ctx, `DELETE FROM rate_counters WHERE "window" < ?`, windowCutoff)
+		if err != nil {
 			return err
 		}
 		b, _ := res.RowsAffected()
