@@ -17,6 +17,17 @@ import (
 // surrounding markup (headings, empty states, forms) stays in
 // templates/home.html and _invoices.html.
 
+// postForm opens a POST form to base, then id as a path segment, then
+// "/"+action, with attrs (markup) after its action attribute and csrf's
+// hidden input; the caller writes the button and closes the form.
+func postForm(b *render.Rows, base, id, action, attrs, csrf string) {
+	b.HTML(`<form method="post" action="` + base)
+	b.URLPart(id)
+	b.HTML("/" + action + `"` + attrs + `><input type="hidden" name="csrf" value="`)
+	b.Text(csrf)
+	b.HTML(`">`)
+}
+
 // subscriptionCards is the subscriptions list's items (localizeHome has
 // filled each Text), with csrf on the pause, resume and renew forms.
 func subscriptionCards(subs []subView, csrf string, loc *locale.Locale) template.HTML {
@@ -67,11 +78,8 @@ func subscriptionCards(subs []subView, csrf string, loc *locale.Locale) template
 			form := func(ok bool, action, class, key string) {
 				b.HTML("\n        ")
 				if ok {
-					b.HTML(`<form method="post" action="/p/subscriptions/`)
-					b.URLPart(sv.ID)
-					b.HTML("/" + action + `"><input type="hidden" name="csrf" value="`)
-					b.Text(csrf)
-					b.HTML(`"><button` + class + `>`)
+					postForm(&b, "/p/subscriptions/", sv.ID, action, "", csrf)
+					b.HTML(`<button` + class + `>`)
 					b.Text(loc.T(key))
 					b.HTML("</button></form>")
 				}
@@ -94,11 +102,8 @@ func paymentMethodCards(cards []cardView, csrf string, loc *locale.Locale) templ
 	var b render.Rows
 	b.Grow(len(cards) * 1024)
 	removeForm := func(c cardView, describedBy bool) {
-		b.HTML(`<form method="post" action="/p/payment-methods/`)
-		b.URLPart(c.ID)
-		b.HTML(`/remove"><input type="hidden" name="csrf" value="`)
-		b.Text(csrf)
-		b.HTML(`"><button class="danger"`)
+		postForm(&b, "/p/payment-methods/", c.ID, "remove", "", csrf)
+		b.HTML(`<button class="danger"`)
 		if describedBy {
 			b.HTML(` aria-describedby="pm-`)
 			b.Text(c.ID)
@@ -135,11 +140,8 @@ func paymentMethodCards(cards []cardView, csrf string, loc *locale.Locale) templ
 		case !c.Default:
 			b.HTML("<div class=\"actions\">\n        ")
 			if !c.Expired {
-				b.HTML(`<form method="post" action="/p/payment-methods/`)
-				b.URLPart(c.ID)
-				b.HTML(`/default"><input type="hidden" name="csrf" value="`)
-				b.Text(csrf)
-				b.HTML(`"><button class="secondary" aria-describedby="pm-`)
+				postForm(&b, "/p/payment-methods/", c.ID, "default", "", csrf)
+				b.HTML(`<button class="secondary" aria-describedby="pm-`)
 				b.Text(c.ID)
 				b.HTML(`">`)
 				b.Text(loc.T("pm.make_default"))
@@ -207,11 +209,9 @@ func invoiceRows(rows []invoiceView, csrf string, loc *locale.Locale) template.H
 		b.Text(pdf)
 		b.HTML(`</a>`)
 		if open {
-			b.HTML("\n          <form method=\"post\" action=\"/p/invoices/")
-			b.URLPart(r.ID)
-			b.HTML(`/pay" class="inline pay"><input type="hidden" name="csrf" value="`)
-			b.Text(csrf)
-			b.HTML(`"><button class="secondary" aria-label="`)
+			b.HTML("\n          ")
+			postForm(&b, "/p/invoices/", r.ID, "pay", ` class="inline pay"`, csrf)
+			b.HTML(`<button class="secondary" aria-label="`)
 			b.Text(loc.T("invoices.pay_now_label", "number", r.Number))
 			b.HTML(`">`)
 			b.Text(payNow)
