@@ -11,7 +11,7 @@ import (
 // entry never goes stale and needs no invalidation, and rows whose bytes
 // changed simply miss. A hit costs a hash and a comparison of the bytes
 // and the clone's deep copy, a fraction of decoding. Lists go through it
-// (listShared) because the row cache only holds rows read by id.
+// (listColumn) because the row cache only holds rows read by id.
 type decodeCache[T any] struct {
 	seed  maphash.Seed
 	clone func(*T) *T
@@ -32,8 +32,13 @@ func newDecodeCache[T any](clone func(*T) *T) *decodeCache[T] {
 }
 
 // decode returns the object data holds, a copy of a cached one when data
-// was decoded before. data may be reused by the caller after it returns.
+// was decoded before. data may be reused by the caller after it returns. A
+// nil cache just decodes.
 func (c *decodeCache[T]) decode(data []byte) (*T, error) {
+	if c == nil {
+		v := new(T)
+		return v, decode(data, v)
+	}
 	h := maphash.Bytes(c.seed, data)
 	c.mu.Lock()
 	e, ok := c.m[h]

@@ -230,7 +230,8 @@ func getShared[T any](t *tx, tbl *docTable, id string, withDeleted bool, clone f
 }
 
 // decodeRow decodes row's data, or copies the object a reader of the same
-// cache entry decoded before, and leaves a copy for later readers.
+// cache entry decoded before (or its loader stored, as for portal visits),
+// and leaves a copy for later readers.
 func decodeRow[T any](row cachedRow, clone func(*T) *T) (*T, error) {
 	if row.dec != nil {
 		if v, ok := row.dec.Load().(*T); ok {
@@ -292,7 +293,9 @@ func (t *tx) cached(key string, load func() (cachedRow, error)) (cachedRow, erro
 	}
 	row, err := load()
 	if err == nil {
-		row.dec = new(atomic.Value)
+		if row.dec == nil {
+			row.dec = new(atomic.Value)
+		}
 		cache.put(key, row, gen)
 	}
 	return row, err
@@ -325,22 +328,13 @@ func (t *tx) where(conds []cond) (string, []any) {
 
 // listDocs returns one page of objects matching conds, newest first.
 func listDocs[T any](t *tx, tbl *docTable, conds []cond, p billing.Page) (billing.List[*T], error) {
-	return listColumn[T](t, tbl, "data", conds, p)
+	return listColumn[T](t, tbl, "data", conds, p, nil)
 }
 
 // listColumn is listDocs decoding the JSON that the SQL expression column
 // selects rather than the whole object.
-func listColumn[T any](t *tx, tbl *docTable, column string, conds []cond, p billing.Page) (billing.List[*T], error) {
-	return listDecoded[T](t, tbl, column, conds, p, nil)
-}
-
-// listShared is listDocs with the objects decoded through cache.
-func listShared[T any](t *tx, tbl *docTable, conds []cond, p billing.Page, cache *decodeCache[T]) (billing.List[*T], error) {
-	return listDecoded(t, tbl, "data", conds, p, cache)
-}
-
-// listDecoded is listColumn, decoding through cache when it is set.
-func listDecoded[T any](t *tx, tbl *docTable, column string, conds []cond, p billing.Page, cache *decodeCache[T]) (billing.List[*T], error) {
+// Objects are decoded through cache, when it is not nil.
+func listColumn[T any](t *tx, tbl *docTable, column string, conds []cond, p billing.Page, cache *decodeCache[T]) (billing.List[*T], error) {
 	var out billing.List[*T]
 	limit := p.Limit
 	if limit <= 0 {
@@ -384,13 +378,7 @@ func listDecoded[T any](t *tx, tbl *docTable, column string, conds []cond, p bil
 			out.HasMore = true
 			break
 		}
-		var v *T
-		if cache != nil {
-			v, err = cache.decode(data)
-		} else {
-			v = new(T)
-			err = decode(data, v)
-		}
+		v, err := cache.decode(data)
 		if err != nil {
 			return out, fmt.Errorf("sqlstore: decode %s: %w", tbl.noun, err)
 		}

@@ -57,7 +57,7 @@ func (t *tx) ListInvoices(f billing.InvoiceFilter, p billing.Page) (billing.List
 // their summaries (the whole invoice of a row written before summaries
 // were kept, decoded into the same fields).
 func (t *tx) ListInvoiceSummaries(f billing.InvoiceFilter, p billing.Page) (billing.List[*billing.InvoiceSummary], error) {
-	return listDecoded(t, invoicesTable, "COALESCE(summary, data)", invoiceConds(f), p, invoiceSummaryDecodes)
+	return listColumn(t, invoicesTable, "COALESCE(summary, data)", invoiceConds(f), p, invoiceSummaryDecodes)
 }
 
 // invoiceConds are the conditions selecting the invoices f describes.

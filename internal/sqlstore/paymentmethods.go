@@ -28,5 +28,5 @@ func (t *tx) ListPaymentMethods(f billing.PaymentMethodFilter, p billing.Page) (
 	if f.Type != "" {
 		cs = append(cs, eq("type", f.Type))
 	}
-	return listShared(t, paymentMethodsTable, cs, p, paymentMethodDecodes)
+	return listColumn(t, paymentMethodsTable, "data", cs, p, paymentMethodDecodes)
 }

@@ -3,11 +3,11 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
 	"slices"
+	"sync/atomic"
 
 	"github.com/porticohq/portico/internal/billing"
 )
@@ -134,8 +134,10 @@ func (t *tx) PortalVisit(tokenHash string) (*billing.PortalVisit, error) {
 		if err != nil {
 			return cachedRow{}, err
 		}
-		data, err := json.Marshal(&v)
-		return cachedRow{data: data}, err
+		// The entry holds the visit itself: decodeRow copies it.
+		dec := new(atomic.Value)
+		dec.Store(&v)
+		return cachedRow{dec: dec}, nil
 	})
 	if err != nil {
 		return nil, err

@@ -43,7 +43,8 @@ type cachedRow struct {
 	data    []byte
 	deleted bool
 	// dec holds the object decoded from data, once a reader has decoded
-	// it (see getShared); nil for rows the cache does not hold.
+	// it (see getShared), or the object itself for a row with no data (a
+	// portal visit); nil for other rows the cache does not hold.
 	dec *atomic.Value
 }
 

@@ -11,12 +11,12 @@ import (
 // every portal page (the account's name and branding), so read-only
 // transactions keep them in the row cache, absent ones included: every
 // change goes through SetSetting, which invalidates the key.
-var settingsTable = &docTable{name: "settings", noun: "setting"}
+const settingsTable = "settings"
 
 // Setting returns the value of a server setting, or billing.ErrNotFound.
 // An absent setting is cached as a deleted row.
 func (t *tx) Setting(key string) (string, error) {
-	row, err := t.cached(rowKey(settingsTable.name, false, key), func() (cachedRow, error) {
+	row, err := t.cached(rowKey(settingsTable, false, key), func() (cachedRow, error) {
 		var v string
 		err := t.q.QueryRowContext(t.ctx, "SELECT value FROM settings WHERE key = ?", key).Scan(&v)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -36,8 +36,6 @@ func (t *tx) Setting(key string) (string, error) {
 // SetSetting stores a server setting.
 func (t *tx) SetSetting(key, value string) error {
 	_, err := t.q.ExecContext(t.ctx, "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", key, value)
-	if t.touched != nil {
-		t.touched[rowKey(settingsTable.name, false, key)] = struct{}{}
-	}
+	t.touchRow(settingsTable, false, key)
 	return err
 }

@@ -71,7 +71,7 @@ func (t *tx) ListSubscriptions(f billing.SubscriptionFilter, p billing.Page) (bi
 	}
 	cs = append(cs, rangeConds("created", f.Created)...)
 	if f.Price == "" {
-		return listShared(t, subscriptionsTable, cs, p, subscriptionDecodes)
+		return listColumn(t, subscriptionsTable, "data", cs, p, subscriptionDecodes)
 	}
 	return listFiltered(t, subscriptionsTable, cs, p, func(s *billing.Subscription) bool {
 		for _, it := range s.Items {
